@@ -1,0 +1,56 @@
+"""Suite-wide pytest set-up: which database, and PostgreSQL-only / SQLite-only tests.
+
+`make test` runs the suite twice: on SQLite (DATABASE_URL empty) and on
+PostgreSQL (DATABASE_URL from scripts/test_postgres.sh). Tests marked
+`postgres` are deselected on SQLite, tests marked `sqlite` on PostgreSQL; under
+CI=true a PostgreSQL test that ends up skipped fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hagukumi.settings")
+# The suite runs with DEBUG off (as production) unless a test says otherwise;
+# a fixed test key keeps settings importable.
+os.environ.setdefault("SECRET_KEY", "hagukumi-test-secret-key-not-for-production")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("HAGUKUMI_HTTPS", "false")
+
+
+def _engine() -> str:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    on_postgres = "postgresql" in _engine()
+    if os.environ.get("HAGUKUMI_REQUIRE_POSTGRES") and not on_postgres:
+        raise pytest.UsageError("PostgreSQL が必要な実行ですが、DATABASE_URL が PostgreSQL ではありません。")
+    keep, drop = [], []
+    for item in items:
+        if (item.get_closest_marker("postgres") and not on_postgres) or (
+            item.get_closest_marker("sqlite") and on_postgres
+        ):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    if (
+        os.environ.get("CI", "").lower() == "true"
+        and report.skipped
+        and (item.get_closest_marker("postgres") or "postgresql" in _engine())
+    ):
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: PostgreSQL のテストがスキップされました ({item.nodeid})"

@@ -1,0 +1,137 @@
+"""Core records: the user, role memberships per 団体, and the append-only audit log.
+
+core sits below orgs in the dependency order, so it refers to orgs' models only
+by their lazy "app.Model" names (like Django's own AUTH_USER_MODEL) and never
+imports orgs' Python modules; see docs/adr/0002-core-refers-to-orgs-by-name.md.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    """Base for every domain model: creation and last-change times (aware datetimes)."""
+
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class User(AbstractUser):
+    """A login account. Its roles come from Membership rows, one per 団体 (and unit)."""
+
+    display_name = models.CharField("表示名", max_length=100, blank=True)
+    failed_login_count = models.PositiveSmallIntegerField("連続ログイン失敗回数", default=0)
+    locked_until = models.DateTimeField("ロック解除日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "利用者"
+        verbose_name_plural = "利用者"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Role(models.TextChoices):
+    """Roles of DESIGN.md. 事例閲覧 is every logged-in user and needs no row."""
+
+    DX_OFFICE = "dx_office", "DX推進担当"
+    HR = "hr", "人事担当"
+    UNIT_HEAD = "unit_head", "所属長"
+    STAFF = "staff", "職員"
+    PREFECTURE_SUPPORT = "prefecture_support", "都道府県支援担当"
+    SYSTEM_ADMIN = "system_admin", "システム管理者"
+
+
+class Membership(TimeStampedModel):
+    """A user holds a role in one 団体; a 所属長 holds it for one unit (and below)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name="利用者"
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="団体",
+    )
+    role = models.CharField("役割", max_length=32, choices=Role.choices)
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="所属",
+        help_text="所属長の場合のみ。その所属と配下が対象です。",
+    )
+
+    class Meta:
+        verbose_name = "役割の割当"
+        verbose_name_plural = "役割の割当"
+        ordering = ["organization_id", "role", "user_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "role", "unit"],
+                name="membership_unique_role",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(role="unit_head", unit__isnull=False))
+                | (~models.Q(role="unit_head") & models.Q(unit__isnull=True)),
+                name="membership_unit_only_for_unit_head",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.get_role_display()}"
+
+
+class AuditEvent(models.Model):
+    """One audited act: every write, and every read of a staff member's personal data.
+
+    Append-only: the app never updates or deletes a row, and a database trigger
+    (migration core 0002) refuses UPDATE and DELETE on SQLite and PostgreSQL.
+    References are plain values, not foreign keys, so that deleting a user or a
+    団体 never has to touch the log.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", "ログイン"
+        LOGIN_FAILED = "login_failed", "ログイン失敗"
+        LOCKED = "locked", "アカウントロック"
+        LOGOUT = "logout", "ログアウト"
+        CREATE = "create", "登録"
+        UPDATE = "update", "更新"
+        DELETE = "delete", "削除"
+        VIEW = "view", "閲覧"
+        EXPORT = "export", "出力"
+        IMPORT = "import", "取込"
+
+    occurred_at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
+    actor_id = models.BigIntegerField("利用者ID", null=True, blank=True, db_index=True)
+    actor_username = models.CharField("利用者名", max_length=150, blank=True)
+    organization_id = models.BigIntegerField("団体ID", null=True, blank=True, db_index=True)
+    organization_name = models.CharField("団体名", max_length=100, blank=True)
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    target_type = models.CharField("対象種別", max_length=100, blank=True)
+    target_id = models.CharField("対象ID", max_length=64, blank=True)
+    target_repr = models.CharField("対象", max_length=255, blank=True)
+    detail = models.JSONField("詳細", default=dict, blank=True)
+    ip_address = models.GenericIPAddressField("接続元", null=True, blank=True)
+    user_agent = models.CharField("ブラウザ", max_length=255, blank=True)
+    path = models.CharField("画面・API", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "監査ログ"
+        verbose_name_plural = "監査ログ"
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["organization_id", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"

@@ -1,0 +1,1 @@
+"""One writer for every xlsx/CSV export (interface; implementation in progress)."""

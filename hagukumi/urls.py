@@ -1,0 +1,11 @@
+"""Root URLs: each app owns its own URL module."""
+
+from django.urls import include, path
+
+from hagukumi.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("hagukumi.core.urls")),
+    path("orgs/", include("hagukumi.orgs.urls")),
+]
