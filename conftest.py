@@ -54,3 +54,32 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     ):
         report.outcome = "failed"
         report.longrepr = f"CI=true: PostgreSQL のテストがスキップされました ({item.nodeid})"
+
+
+@pytest.fixture
+def organization(db):  # type: ignore[no-untyped-def]
+    """A fictitious 団体 (not from the master)."""
+    from hagukumi.orgs.tests.factories import OrganizationFactory
+
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def user_with_role(db, organization):  # type: ignore[no-untyped-def]
+    """Make a user holding `role` in `organization` (default: the `organization` fixture).
+
+    A 所属長 needs `unit`. Password: hagukumi.core.tests.factories.TEST_PASSWORD.
+    """
+    from hagukumi.core.models import Role
+    from hagukumi.core.tests.factories import MembershipFactory, UserFactory
+    from hagukumi.orgs.tests.factories import UnitFactory
+
+    def make(role: str, *, org=None, unit=None, **user_fields):  # type: ignore[no-untyped-def]
+        org = org or organization
+        if role == Role.UNIT_HEAD and unit is None:
+            unit = UnitFactory(organization=org)
+        user = UserFactory(**user_fields)
+        MembershipFactory(user=user, organization=org, role=role, unit=unit)
+        return user
+
+    return make
