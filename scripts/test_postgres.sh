@@ -21,7 +21,7 @@ if [ ! -f "$root/data/PG_VERSION" ]; then
   mkdir -p "$root"; [ "$(id -u)" -eq 0 ] && chown postgres "$root"
   run "$bindir/initdb" -D "$root/data" -U postgres -A trust >&2
 fi
-if ! pg_isready -q -h 127.0.0.1 -p $port 2>/dev/null; then
+if ! "$bindir/pg_isready" -q -h 127.0.0.1 -p $port 2>/dev/null; then
   run "$bindir/pg_ctl" -D "$root/data" -l "$root/log" -w \
     -o "-p $port -k $root -c listen_addresses=127.0.0.1 -c fsync=off" start >&2
 fi
