@@ -12,12 +12,7 @@ import os
 
 import pytest
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hagukumi.settings")
-# The suite runs with DEBUG off (as production) unless a test says otherwise;
-# a fixed test key keeps settings importable.
-os.environ.setdefault("SECRET_KEY", "hagukumi-test-secret-key-not-for-production")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("HAGUKUMI_HTTPS", "false")
+# Settings: hagukumi/test_settings.py (pyproject [tool.pytest.ini_options]).
 
 
 def _engine() -> str:

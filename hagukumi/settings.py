@@ -87,9 +87,11 @@ TEMPLATES = [
     },
 ]
 
+# An empty DATABASE_URL means the default, like an unset one.
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{HAGUKUMI_DATA_DIR / 'hagukumi.sqlite3'}"
+    "default": environ.Env.db_url_config(
+        env.str("DATABASE_URL", default="")
+        or f"sqlite:///{HAGUKUMI_DATA_DIR / 'hagukumi.sqlite3'}"
     ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

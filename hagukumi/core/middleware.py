@@ -7,16 +7,27 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
-from hagukumi.core.tenancy import SESSION_ORGANIZATION_KEY, actor_for
+from hagukumi.core.audit import audit_record
+from hagukumi.core.errors import AccessDenied
+from hagukumi.core.models import AuditEvent
+from hagukumi.core.tenancy import SESSION_ORGANIZATION_KEY, Actor, actor_for
 
 _LAST_SEEN_KEY = "hagukumi_last_seen"
+# Set in the (new, anonymous) session after an idle logout; the login page pops it.
+IDLE_LOGOUT_SESSION_KEY = "hagukumi_idle_logout"
 
 
 class IdleSessionTimeoutMiddleware:
-    """Log a user out after HAGUKUMI_IDLE_TIMEOUT_SECONDS without a request."""
+    """Log a user out after HAGUKUMI_IDLE_TIMEOUT_SECONDS without a request.
+
+    Two ways a session ends for idleness, both leading to the login page's
+    「一定時間操作がなかったため、ログアウトしました。」: this middleware sees the
+    last request is too old (logs out and audits it), or the session store has
+    already expired the session while the browser still sends its cookie.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -25,28 +36,53 @@ class IdleSessionTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(_LAST_SEEN_KEY)
-            if last_seen is not None and now - int(last_seen) > settings.HAGUKUMI_IDLE_TIMEOUT_SECONDS:
+            if (
+                last_seen is not None
+                and now - int(last_seen) > settings.HAGUKUMI_IDLE_TIMEOUT_SECONDS
+            ):
+                user = request.user
+                organization_id = request.session.get(SESSION_ORGANIZATION_KEY)
                 logout(request)
-                request.session["hagukumi_idle_logout"] = True
+                audit_record(
+                    actor=actor_for(user, organization_id),  # type: ignore[arg-type]
+                    request=request,
+                    action=AuditEvent.Action.LOGOUT,
+                    detail={"reason": "idle_timeout"},
+                )
+                request.session[IDLE_LOGOUT_SESSION_KEY] = True
             else:
                 request.session[_LAST_SEEN_KEY] = now
+        elif settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.is_empty():
+            # The browser still holds a session cookie the store no longer knows: expired.
+            request.session[IDLE_LOGOUT_SESSION_KEY] = True
         return self.get_response(request)
 
 
 class TenantMiddleware:
-    """Attach `request.actor`: the user inside their active 団体 (lazy, one query)."""
+    """Attach `request.actor`: the user inside their active 団体 (lazy, one query).
+
+    Anonymous requests get None. AccessDenied escaping any view becomes a 404.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        def build():  # type: ignore[no-untyped-def]
-            if not request.user.is_authenticated:
-                return None
-            return actor_for(request.user, request.session.get(SESSION_ORGANIZATION_KEY))  # type: ignore[arg-type]
+        if request.user.is_authenticated:
+            user = request.user
 
-        request.actor = SimpleLazyObject(build)  # type: ignore[attr-defined]
+            def build() -> Actor:
+                return actor_for(user, request.session.get(SESSION_ORGANIZATION_KEY))  # type: ignore[arg-type]
+
+            request.actor = SimpleLazyObject(build)  # type: ignore[attr-defined]
+        else:
+            request.actor = None  # type: ignore[attr-defined]
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, AccessDenied):
+            raise Http404("見つかりません。") from exception
+        return None
 
 
 class ContentSecurityPolicyMiddleware:

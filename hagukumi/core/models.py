@@ -7,6 +7,8 @@ imports orgs' Python modules; see docs/adr/0002-core-refers-to-orgs-by-name.md.
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -92,11 +94,36 @@ class Membership(TimeStampedModel):
         return f"{self.user} / {self.get_role_display()}"
 
 
+class AuditLogAppendOnlyError(Exception):
+    """Code tried to change or delete an audit row (a programming error, not user input)."""
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(f"監査ログは追記のみです。{operation}はできません。")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Reads only: bulk UPDATE and DELETE through the ORM are refused."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditLogAppendOnlyError("更新")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditLogAppendOnlyError("更新")
+
+    def delete(self) -> NoReturn:
+        raise AuditLogAppendOnlyError("削除")
+
+    def _raw_delete(self, using: Any) -> NoReturn:
+        raise AuditLogAppendOnlyError("削除")
+
+
 class AuditEvent(models.Model):
     """One audited act: every write, and every read of a staff member's personal data.
 
-    Append-only: the app never updates or deletes a row, and a database trigger
-    (migration core 0002) refuses UPDATE and DELETE on SQLite and PostgreSQL.
+    Write rows with `hagukumi.core.audit.audit_record()`, never directly.
+    Append-only: save() only inserts, delete() and queryset update()/delete()
+    raise AuditLogAppendOnlyError, and database triggers (migration core 0002,
+    see hagukumi.core.audit) refuse UPDATE and DELETE on SQLite and PostgreSQL.
     References are plain values, not foreign keys, so that deleting a user or a
     団体 never has to touch the log.
     """
@@ -127,6 +154,8 @@ class AuditEvent(models.Model):
     user_agent = models.CharField("ブラウザ", max_length=255, blank=True)
     path = models.CharField("画面・API", max_length=255, blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = "監査ログ"
         verbose_name_plural = "監査ログ"
@@ -135,3 +164,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert once; any later save (an UPDATE) is refused."""
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            raise AuditLogAppendOnlyError("更新")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditLogAppendOnlyError("削除")

@@ -9,11 +9,13 @@ themselves (`core.access`), so the rules hold for the web, the API and the CLI.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hagukumi.core.models import Membership, Role
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from hagukumi.core.models import User
 
 SESSION_ORGANIZATION_KEY = "hagukumi_organization_id"
@@ -24,10 +26,12 @@ class Actor:
     """A user acting inside one 団体. `organization` is an orgs.Organization instance."""
 
     user: User
-    organization: object | None
+    organization: Any | None
     roles: frozenset[str] = field(default_factory=frozenset)
     # Units the user heads (所属長); access to "unit and below" is resolved by orgs.
     headed_unit_ids: frozenset[int] = field(default_factory=frozenset)
+    # Every 団体 the user holds a role in (the active one included), in a stable order.
+    organizations: tuple[Any, ...] = ()
 
     @property
     def organization_id(self) -> int | None:
@@ -40,27 +44,34 @@ class Actor:
     def role_labels(self) -> list[str]:
         return [label for value, label in Role.choices if value in self.roles]
 
+    @property
+    def has_several_organizations(self) -> bool:
+        return len(self.organizations) > 1
 
-def organizations_of(user: User) -> list[object]:
+
+def organizations_of(user: User) -> list[Any]:
     """The 団体 a user holds any role in, in a stable order."""
-    seen: dict[int, object] = {}
-    for m in Membership.objects.filter(user=user).select_related("organization"):
+    seen: dict[int, Any] = {}
+    for m in Membership.objects.filter(user=user).select_related("organization").order_by(
+        "organization_id", "role"
+    ):
         seen.setdefault(m.organization_id, m.organization)
     return list(seen.values())
 
 
 def actor_for(user: User, organization_id: int | None = None) -> Actor:
-    """Build the actor for `user` in `organization_id` (default: their first 団体)."""
+    """Build the actor for `user` in `organization_id` (default: their first 団体). One query."""
     memberships = list(
-        Membership.objects.filter(user=user).select_related("organization").order_by(
-            "organization_id", "role"
-        )
+        Membership.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("organization_id", "role")
     )
     if not memberships:
         return Actor(user=user, organization=None)
-    if organization_id is None or not any(
-        m.organization_id == organization_id for m in memberships
-    ):
+    organizations: dict[int, Any] = {}
+    for m in memberships:
+        organizations.setdefault(m.organization_id, m.organization)
+    if organization_id not in organizations:
         organization_id = memberships[0].organization_id
     mine = [m for m in memberships if m.organization_id == organization_id]
     return Actor(
@@ -70,4 +81,13 @@ def actor_for(user: User, organization_id: int | None = None) -> Actor:
         headed_unit_ids=frozenset(
             m.unit_id for m in mine if m.role == Role.UNIT_HEAD and m.unit_id is not None
         ),
+        organizations=tuple(organizations.values()),
     )
+
+
+def request_actor(request: HttpRequest) -> Actor | None:
+    """The actor TenantMiddleware attached to `request`, or None for an anonymous visitor."""
+    actor = getattr(request, "actor", None)
+    if actor is None or not request.user.is_authenticated:
+        return None
+    return actor  # type: ignore[no-any-return]

@@ -6,4 +6,11 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("select-organization/", views.select_organization, name="organization_switch"),
+    path("password/", views.password_change_view, name="password_change"),
+    path("audit/", views.audit_list, name="audit"),
+    path("audit/export.csv", views.audit_export_csv, name="audit_export"),
+    path("healthz/", views.health, name="health"),
 ]

@@ -1,10 +1,187 @@
-"""Thin views of core: home (login, logout and audit are added by their modules)."""
+"""Thin views of core: home, login/logout, choice of 団体, password, audit log.
 
-from django.contrib.auth.decorators import login_required
+Each view parses input, calls one service or selector of core.auth / core.audit
+and renders. Every view declares its roles (core.access).
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render, resolve_url
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hagukumi.core.access import public_view, role_required
+from hagukumi.core.audit import (
+    AUDIT_EXPORT_HEADERS,
+    AuditFilters,
+    audit_events_for,
+    audit_export,
+)
+from hagukumi.core.auth import (
+    LoginRefused,
+    login_attempt,
+    organization_select,
+    password_change,
+    session_logout,
+)
+from hagukumi.core.errors import AccessDenied
+from hagukumi.core.forms import AuditSearchForm, LoginForm, OrganizationChoiceForm, PasswordChangeForm
+from hagukumi.core.middleware import IDLE_LOGOUT_SESSION_KEY
+from hagukumi.core.models import Role, User
+from hagukumi.core.tabular_export import table_response
+from hagukumi.core.tabular_import import Column
+from hagukumi.core.tenancy import Actor, actor_for, request_actor
+
+AUDIT_PAGE_SIZE = 50
+LOGGED_OUT_SESSION_KEY = "hagukumi_logged_out"
 
 
-@login_required
+@role_required()
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {})
+
+
+def _next_url(request: HttpRequest) -> str:
+    """The `next` target if it is on this site, else the home page."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@public_view
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(_next_url(request))
+    notice = ""
+    if request.session.pop(IDLE_LOGOUT_SESSION_KEY, False):
+        notice = "一定時間操作がなかったため、ログアウトしました。"
+    elif request.session.pop(LOGGED_OUT_SESSION_KEY, False):
+        notice = "ログアウトしました。"
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = login_attempt(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                request=request,
+            )
+        except LoginRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            next_url = _next_url(request)
+            if actor_for(user).has_several_organizations:
+                return redirect(
+                    f"{resolve_url('core:organization_switch')}?{urlencode({'next': next_url})}"
+                )
+            return redirect(next_url)
+    context = {
+        "form": form,
+        "notice": notice,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "lockout_failures": settings.HAGUKUMI_LOCKOUT_FAILURES,
+        "lockout_minutes": settings.HAGUKUMI_LOCKOUT_MINUTES,
+        "idle_minutes": settings.HAGUKUMI_IDLE_TIMEOUT_SECONDS // 60,
+    }
+    return render(request, "core/login.html", context)
+
+
+@public_view
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    session_logout(request=request)
+    request.session[LOGGED_OUT_SESSION_KEY] = True
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@role_required(organization_chosen=False)
+@require_http_methods(["GET", "POST"])
+def select_organization(request: HttpRequest) -> HttpResponse:
+    actor = cast(Actor, request_actor(request))
+    form = OrganizationChoiceForm(request.POST or None, organizations=actor.organizations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization_select(
+                request=request,
+                actor=actor,
+                organization_id=form.cleaned_data["organization"],
+            )
+        except AccessDenied:
+            form.add_error("organization", "団体を選んでください。")
+        else:
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "core/select_organization.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+    )
+
+
+@role_required()
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    form = PasswordChangeForm(user, request.POST or None)
+    done = False
+    if request.method == "POST" and form.is_valid():
+        password_change(request=request, user=user, new_password=form.cleaned_data["new_password1"])
+        form = PasswordChangeForm(user)
+        done = True
+    return render(request, "core/password_change.html", {"form": form, "done": done})
+
+
+@role_required(Role.SYSTEM_ADMIN)
+@require_GET
+def audit_list(request: HttpRequest) -> HttpResponse:
+    actor = cast(Actor, request_actor(request))
+    form = AuditSearchForm(request.GET or None)
+    filters = form.filters() if form.is_bound else AuditFilters()
+    page = None
+    if filters is not None:
+        paginator = Paginator(audit_events_for(actor=actor, filters=filters), AUDIT_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "core/audit_list.html", context)
+
+
+@role_required(Role.SYSTEM_ADMIN)
+@require_GET
+def audit_export_csv(request: HttpRequest) -> HttpResponse:
+    actor = cast(Actor, request_actor(request))
+    form = AuditSearchForm(request.GET or None)
+    filters = form.filters() if form.is_bound else AuditFilters()
+    if filters is None:
+        return redirect(f"{resolve_url('core:audit')}?{request.GET.urlencode()}")
+    rows = audit_export(actor=actor, request=request, filters=filters)
+    columns = [Column(field=field, header=header) for field, header in AUDIT_EXPORT_HEADERS]
+    filename = f"監査ログ_{timezone.localdate():%Y%m%d}.csv"
+    return table_response(rows, columns=columns, filename=filename, format="csv")
+
+
+@public_view
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness for load balancers: the app answers and the database is reachable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+

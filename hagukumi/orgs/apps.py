@@ -8,3 +8,18 @@ class OrgsConfig(AppConfig):
     name = "hagukumi.orgs"
     label = "orgs"
     verbose_name = "団体・所属"
+
+    def ready(self) -> None:
+        from hagukumi.core.models import Role
+        from hagukumi.core.registries import NavItem, register_nav_item
+
+        register_nav_item(
+            NavItem(
+                key="orgs-units",
+                label="組織（所属）",
+                url_name="orgs:unit_tree",
+                order=80,
+                # Every role of the 団体 may browse; editing is checked per page.
+                roles=frozenset(Role.values),
+            )
+        )

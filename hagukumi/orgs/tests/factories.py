@@ -3,6 +3,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
+from hagukumi.orgs.codes import with_check_digit
 from hagukumi.orgs.models import Organization, OrganizationKind, Unit
 
 
@@ -10,8 +11,9 @@ class OrganizationFactory(DjangoModelFactory):
     class Meta:
         model = Organization
 
-    # Fictitious codes outside the master's range keep tests independent of it.
-    code = factory.Sequence(lambda n: f"9{n:05d}")
+    # Fictitious codes (9xxxx + check digit) outside the master's range keep tests
+    # independent of it, yet pass validate_organization_code.
+    code = factory.Sequence(lambda n: with_check_digit(f"9{n % 10000:04d}"))
     name = factory.Sequence(lambda n: f"テスト市{n}")
     name_kana = factory.Sequence(lambda n: f"テストシ{n}")
     kind = OrganizationKind.CITY

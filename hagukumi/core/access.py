@@ -1,0 +1,186 @@
+"""Permission checks: which roles may call a view, which objects an actor may touch.
+
+The rules (issue [基盤] §6):
+
+- Roles (core.models.Role) are held per 団体; an actor's roles are those in the
+  active 団体. 事例閲覧 is "any logged-in user" and has no role.
+- What the actor may not see does not exist for them: views answer 404 and the
+  API 404 {"detail": "見つかりません。"}, never 403, so nobody learns that a
+  record of another 団体 (or a page for another role) exists.
+- Checks live in services and selectors, so the web, the API and commands share
+  them. Each access-controlled entity gets one `access_<entity>_by_id` helper,
+  built from the two functions here and tested once, exhaustively::
+
+      def access_staff_by_id(*, actor: Actor, staff_id: int) -> Staff:
+          require_role(actor, Role.HR, Role.DX_OFFICE)
+          return access_organization_object(actor, Staff.objects.all(), pk=staff_id)
+
+- Every view declares who may call it, which the role × route matrix test reads
+  (core/tests/test_route_matrix.py): `@role_required(Role.HR, ...)`,
+  `@role_required()` for any logged-in user, or `@public_view` for no login.
+  For a class-based view, wrap `as_view()` in urls.py:
+  `role_required(Role.HR)(StaffListView.as_view())`. A POST-only view puts
+  `require_POST` *inside* the role decorator, so a stranger still gets 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
+from django.db.models import Manager, Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from hagukumi.core.errors import AccessDenied, ApplicationError
+from hagukumi.core.models import Role
+from hagukumi.core.tenancy import SESSION_ORGANIZATION_KEY, Actor, request_actor
+
+if TYPE_CHECKING:
+    from ninja import NinjaAPI
+
+NOT_FOUND_MESSAGE = "見つかりません。"
+
+View = Callable[..., HttpResponse]
+M = TypeVar("M", bound=Model)
+
+
+def require_role(actor: Actor | None, *roles: str) -> None:
+    """Raise AccessDenied unless the actor holds one of `roles` in their active 団体."""
+    if not roles:
+        raise ValueError("require_role needs at least one role")
+    if actor is None or actor.organization is None or not actor.has_role(*roles):
+        raise AccessDenied()
+
+
+def access_organization_object(
+    actor: Actor | None,
+    obj_or_queryset: M | QuerySet[M] | Manager[M],
+    *,
+    organization_field: str = "organization",
+    **lookup: Any,
+) -> M:
+    """The object if it belongs to the actor's active 団体; AccessDenied (404) otherwise.
+
+    Give an instance, or a queryset/manager plus lookups (`pk=…`): the query is
+    scoped to the actor's 団体 first, so a foreign object and a missing one are
+    indistinguishable. `organization_field` may follow relations
+    ("unit__organization").
+    """
+    if actor is None or actor.organization_id is None:
+        raise AccessDenied()
+    if isinstance(obj_or_queryset, Model):
+        if lookup:
+            raise TypeError("lookups are only for a queryset or manager")
+        if _organization_id_of(obj_or_queryset, organization_field) != actor.organization_id:
+            raise AccessDenied()
+        return obj_or_queryset
+    scoped = scope_to_organization(actor, obj_or_queryset, organization_field=organization_field)
+    try:
+        return scoped.get(**lookup)
+    except (ObjectDoesNotExist, MultipleObjectsReturned, ValueError, TypeError) as exc:
+        # A malformed id is as "not found" as a foreign one.
+        raise AccessDenied() from exc
+
+
+def scope_to_organization(
+    actor: Actor | None,
+    queryset: QuerySet[M] | Manager[M],
+    *,
+    organization_field: str = "organization",
+) -> QuerySet[M]:
+    """`queryset` limited to the actor's active 団体 (empty for an actor without one)."""
+    qs = queryset.all()
+    if actor is None or actor.organization_id is None:
+        return qs.none()
+    return qs.filter(**{f"{organization_field}_id": actor.organization_id})
+
+
+def _organization_id_of(obj: Model, organization_field: str) -> Any:
+    *path, last = organization_field.split("__")
+    target: Any = obj
+    for part in path:
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return getattr(target, f"{last}_id", None)
+
+
+def role_required(*roles: str, organization_chosen: bool = True) -> Callable[[View], View]:
+    """View decorator: login required, and one of `roles` in the active 団体 (none = anyone).
+
+    Anonymous → redirect to the login page. Logged in without the role → 404.
+    AccessDenied raised by the view → 404. With `organization_chosen` (default),
+    a user of several 団体 who has not chosen one yet is sent to choose first.
+    Sets `hagukumi_roles` on the view for the route matrix test.
+    """
+    allowed = frozenset(roles)
+    unknown = allowed - set(Role.values)
+    if unknown:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            actor = request_actor(request)
+            if (
+                organization_chosen
+                and actor is not None
+                and actor.has_several_organizations
+                and SESSION_ORGANIZATION_KEY not in request.session
+            ):
+                select_url = reverse("core:organization_switch")
+                return redirect(f"{select_url}?{urlencode({'next': request.get_full_path()})}")
+            if allowed and (actor is None or not actor.has_role(*allowed)):
+                raise Http404(NOT_FOUND_MESSAGE)
+            try:
+                return view(request, *args, **kwargs)
+            except AccessDenied as exc:
+                raise Http404(NOT_FOUND_MESSAGE) from exc
+
+        wrapped.hagukumi_roles = allowed  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def public_view(view: View) -> View:
+    """Mark a view that needs no login (login page, health check). AccessDenied → 404."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except AccessDenied as exc:
+            raise Http404(NOT_FOUND_MESSAGE) from exc
+
+    wrapped.hagukumi_roles = None  # type: ignore[attr-defined]
+    return wrapped
+
+
+def view_roles(view: Callable[..., Any]) -> frozenset[str] | None:
+    """The roles a view declared (None: public). AttributeError if it declared nothing."""
+    return view.hagukumi_roles  # type: ignore[attr-defined, no-any-return]
+
+
+def install_api_error_handlers(api: NinjaAPI) -> None:
+    """Map AccessDenied → 404 {"detail": "見つかりません。"} and ApplicationError → 400.
+
+    The 400 body is {"detail": message, **extra}. Call once where the NinjaAPI is built.
+    """
+
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return api.create_response(request, {"detail": NOT_FOUND_MESSAGE}, status=404)
+
+    def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+        return api.create_response(request, {**exc.extra, "detail": exc.message}, status=400)
+
+    api.add_exception_handler(AccessDenied, not_found)
+    api.add_exception_handler(ApplicationError, application_error)

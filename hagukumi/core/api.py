@@ -1,0 +1,36 @@
+"""core's API: who is calling (`GET /api/v1/me`)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from hagukumi.core.selectors import CurrentUser, current_user_for
+
+router = Router(tags=["基盤"])
+
+
+class RoleOut(Schema):
+    value: str
+    label: str
+
+
+class OrganizationOut(Schema):
+    id: int
+    code: str | None
+    name: str
+    full_name: str
+    is_demo: bool
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    organization: OrganizationOut | None
+    roles: list[RoleOut]
+
+
+@router.get("/me", response=MeOut, url_name="me", summary="ログイン中の利用者")
+def me(request: HttpRequest) -> CurrentUser:
+    """ログイン中の利用者名・表示名、操作中の団体、その団体での役割を返します。"""
+    return current_user_for(actor=request.actor)  # type: ignore[attr-defined]

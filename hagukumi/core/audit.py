@@ -1,0 +1,269 @@
+"""The audit log: who did what, when, in which 団体 and from where (issue [基盤] §7).
+
+Every write, and every read of a staff member's personal data, calls
+`audit_record()` once, in the service or selector that does it::
+
+    from hagukumi.core.audit import audit_record
+    from hagukumi.core.models import AuditEvent
+
+    def staff_detail(*, actor: Actor, staff_id: int, request: HttpRequest | None = None) -> Staff:
+        staff = access_staff_by_id(actor=actor, staff_id=staff_id)
+        audit_record(actor=actor, request=request, action=AuditEvent.Action.VIEW, target=staff)
+        return staff
+
+Append-only, in three layers:
+
+1. `AuditEvent.save()` inserts only; `delete()` and queryset `update()`/`delete()`
+   raise `AuditLogAppendOnlyError`.
+2. Database triggers (migration core 0002) refuse UPDATE and DELETE of
+   `core_auditevent` (and TRUNCATE on PostgreSQL) with an IntegrityError:
+   a plpgsql function + BEFORE UPDATE OR DELETE row trigger + BEFORE TRUNCATE
+   statement trigger on PostgreSQL; BEFORE UPDATE / BEFORE DELETE triggers
+   with `SELECT RAISE(ABORT, …)` on SQLite.
+3. The triggers have exactly one gate, opened only inside one transaction by
+   `audit_purge_allowed()`: on PostgreSQL the transaction-local setting
+   `hagukumi.allow_audit_purge = 'on'` (`set_config(…, true)`); on SQLite, which
+   has no session settings, a row in the control table
+   `hagukumi_audit_purge_gate` (not a Django model, so `flush` never touches it;
+   the app never writes it), inserted and deleted again in the same
+   transaction, so no other connection ever sees the gate open.
+
+Who opens the gate: Django's `flush` command, overridden by
+`hagukumi/core/management/commands/flush.py`. Flush empties the *whole*
+database (every user and 団体 too); it is how TransactionTestCase,
+pytest-django's `transactional_db` and `live_server` (the browser tests) reset
+the database after each test, so they keep working with the triggers in place.
+A retention purge by a DBA uses `audit_purge_allowed()` the same way. Nothing
+else in the app may call it.
+
+Caveat for future migrations: on SQLite, altering AuditEvent's columns makes
+Django rebuild the table, which drops its triggers. Such a migration must
+re-create them (copy the SQL of 0002); `test_audit.py` checks the triggers exist
+and work on the final schema, so a forgotten re-creation fails the suite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import ipaddress
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from hagukumi.core.models import AuditEvent, Membership, User
+from hagukumi.core.tenancy import Actor, request_actor
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+SQLITE_PURGE_GATE_TABLE = "hagukumi_audit_purge_gate"
+POSTGRES_PURGE_SETTING = "hagukumi.allow_audit_purge"
+
+
+def audit_record(
+    *,
+    actor: Actor | User | None = None,
+    request: HttpRequest | None = None,
+    action: str,
+    target: Any = None,
+    target_type: str = "",
+    target_id: str | int = "",
+    target_repr: str = "",
+    detail: dict[str, Any] | None = None,
+    organization: Any = None,
+    username: str = "",
+) -> AuditEvent:
+    """Append one audit event and return it.
+
+    `actor` defaults to the request's actor (or its user); `organization` to the
+    actor's active 団体. `target` (a model instance) fills target_type
+    ("app_label.Model"), target_id and target_repr unless they are given.
+    `username` records what was typed when there is no user (unknown login).
+    """
+    if action not in AuditEvent.Action.values:
+        raise ValueError(f"unknown audit action: {action!r}")
+    if actor is None and request is not None:
+        actor = request_actor(request)
+        if actor is None and request.user.is_authenticated:
+            actor = request.user  # type: ignore[assignment]
+    user: User | None = actor.user if isinstance(actor, Actor) else actor
+    if organization is None and isinstance(actor, Actor):
+        organization = actor.organization
+    if target is not None:
+        target_type = target_type or target._meta.label
+        target_id = target_id or str(target.pk)
+        target_repr = target_repr or str(target)
+    return AuditEvent.objects.create(
+        actor_id=user.pk if user is not None else None,
+        actor_username=(user.get_username() if user is not None else username)[:150],
+        organization_id=getattr(organization, "pk", None),
+        organization_name=(getattr(organization, "name", "") or "")[:100],
+        action=action,
+        target_type=target_type[:100],
+        target_id=str(target_id)[:64],
+        target_repr=target_repr[:255],
+        detail=detail or {},
+        ip_address=client_ip(request) if request is not None else None,
+        user_agent=request.headers.get("user-agent", "")[:255] if request is not None else "",
+        path=request.path[:255] if request is not None else "",
+    )
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind our proxy the last X-Forwarded-For hop.
+
+    Only the entry our own reverse proxy appended (the last one) is trusted;
+    earlier entries are whatever the client chose to send.
+    """
+    candidate = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "HAGUKUMI_BEHIND_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            candidate = hops[-1]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """Search conditions of the audit page (all optional; dates inclusive, local time)."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    username: str = ""
+    action: str = ""
+    target: str = ""
+
+    def as_detail(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.__dict__.items() if v not in (None, "")}
+
+
+def audit_events_for(*, actor: Actor, filters: AuditFilters | None = None) -> QuerySet[AuditEvent]:
+    """Events the actor's 団体 may see, newest first (selector; caller checks the role).
+
+    Events of the 団体, plus events with no 団体 by one of its members (the
+    login events of a user who belongs to several 団体). Failed logins with an
+    unknown username belong to no 団体 and show on no 団体's page.
+    """
+    if actor.organization_id is None:
+        return AuditEvent.objects.none()
+    members = Membership.objects.filter(organization_id=actor.organization_id).values("user_id")
+    events = AuditEvent.objects.filter(
+        Q(organization_id=actor.organization_id)
+        | Q(organization_id__isnull=True, actor_id__in=members)
+    )
+    f = filters or AuditFilters()
+    if f.date_from:
+        events = events.filter(occurred_at__gte=_start_of_day(f.date_from))
+    if f.date_to:
+        events = events.filter(occurred_at__lt=_start_of_day(f.date_to + dt.timedelta(days=1)))
+    if f.username:
+        events = events.filter(actor_username__icontains=f.username)
+    if f.action:
+        events = events.filter(action=f.action)
+    if f.target:
+        events = events.filter(
+            Q(target_repr__icontains=f.target)
+            | Q(target_type__icontains=f.target)
+            | Q(target_id=f.target)
+        )
+    return events.order_by("-occurred_at", "-id")
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@contextmanager
+def audit_purge_allowed(using: str = "default") -> Iterator[None]:
+    """Open the triggers' gate for the body, inside one transaction (see module docstring).
+
+    Only `flush` (whole-database reset) and a DBA's retention purge use this.
+    """
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config(%s, 'on', true)", [POSTGRES_PURGE_SETTING])
+            elif connection.vendor == "sqlite":
+                cursor.execute(f"INSERT INTO {SQLITE_PURGE_GATE_TABLE} (opened) VALUES (1)")  # noqa: S608
+        yield
+        # Close the gate before commit. On an error the (sub)transaction rolls back,
+        # which closes it as well: the SQLite row and the PostgreSQL setting are both transactional.
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config(%s, 'off', true)", [POSTGRES_PURGE_SETTING])
+            elif connection.vendor == "sqlite":
+                cursor.execute(f"DELETE FROM {SQLITE_PURGE_GATE_TABLE}")  # noqa: S608
+
+
+def audit_purge_for_tests(using: str = "default") -> int:
+    """Delete every audit row (tests only) and return how many there were."""
+    connection = connections[using]
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with audit_purge_allowed(using), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        return int(cursor.rowcount)
+
+
+AUDIT_EXPORT_HEADERS: tuple[tuple[str, str], ...] = (
+    ("occurred_at", "日時"),
+    ("actor_username", "利用者ID"),
+    ("organization_name", "団体"),
+    ("action", "操作"),
+    ("target_type", "対象種別"),
+    ("target_id", "対象ID"),
+    ("target_repr", "対象"),
+    ("detail", "詳細"),
+    ("ip_address", "接続元"),
+    ("user_agent", "ブラウザ"),
+    ("path", "画面・API"),
+)
+
+
+def audit_export(
+    *, actor: Actor, request: HttpRequest | None = None, filters: AuditFilters
+) -> list[dict[str, str]]:
+    """The rows of an audit CSV for the actor's 団体 (one dict per event); audits the export.
+
+    The caller checks the role (システム管理者). The export event itself is
+    recorded after the rows are read, so it appears in the next export.
+    """
+    labels = dict(AuditEvent.Action.choices)
+    rows = [
+        {
+            "occurred_at": timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
+            "actor_username": event.actor_username,
+            "organization_name": event.organization_name,
+            "action": labels.get(event.action, event.action),
+            "target_type": event.target_type,
+            "target_id": event.target_id,
+            "target_repr": event.target_repr,
+            "detail": json.dumps(event.detail, ensure_ascii=False, sort_keys=True)
+            if event.detail
+            else "",
+            "ip_address": event.ip_address or "",
+            "user_agent": event.user_agent,
+            "path": event.path,
+        }
+        for event in audit_events_for(actor=actor, filters=filters).iterator(chunk_size=2000)
+    ]
+    audit_record(
+        actor=actor,
+        request=request,
+        action=AuditEvent.Action.EXPORT,
+        target_type=AuditEvent._meta.label,
+        target_repr="監査ログ",
+        detail={"filters": filters.as_detail(), "rows": len(rows)},
+    )
+    return rows

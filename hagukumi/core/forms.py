@@ -1,0 +1,99 @@
+"""Forms of core's pages: they parse and validate input; services do the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+
+from hagukumi.core.audit import AuditFilters
+from hagukumi.core.models import AuditEvent
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label="利用者ID",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+        error_messages={"required": "利用者IDを入力してください。"},
+    )
+    password = forms.CharField(
+        label="パスワード",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "パスワードを入力してください。"},
+    )
+
+
+class OrganizationChoiceForm(forms.Form):
+    organization = forms.TypedChoiceField(
+        label="団体",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "団体を選んでください。",
+            "invalid_choice": "団体を選んでください。",
+        },
+    )
+
+    def __init__(self, *args: Any, organizations: tuple[Any, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = [  # type: ignore[attr-defined]
+            (org.pk, str(org)) for org in organizations
+        ]
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    """Django's checks (old password, validators, confirmation) with our labels."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "現在のパスワード"
+        self.fields["new_password1"].label = "新しいパスワード"
+        self.fields["new_password1"].help_text = "10文字以上で、推測されにくいものにしてください。"
+        self.fields["new_password2"].label = "新しいパスワード（確認）"
+        self.fields["new_password2"].help_text = "確認のため、もう一度入力してください。"
+
+
+class AuditSearchForm(forms.Form):
+    date_from = forms.DateField(
+        label="期間（開始日）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "日付を 2026-04-01 の形で入力してください。"},
+    )
+    date_to = forms.DateField(
+        label="期間（終了日）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "日付を 2026-04-01 の形で入力してください。"},
+    )
+    username = forms.CharField(label="利用者ID", required=False, max_length=150)
+    action = forms.ChoiceField(
+        label="操作",
+        required=False,
+        choices=[("", "すべて"), *AuditEvent.Action.choices],
+        error_messages={"invalid_choice": "操作を一覧から選んでください。"},
+    )
+    target = forms.CharField(label="対象", required=False, max_length=255)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "終了日は開始日以降の日付にしてください。")
+        return cleaned
+
+    def filters(self) -> AuditFilters | None:
+        """The search as AuditFilters, or None when the form is invalid."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return AuditFilters(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            username=(data.get("username") or "").strip(),
+            action=data.get("action") or "",
+            target=(data.get("target") or "").strip(),
+        )

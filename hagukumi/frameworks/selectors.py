@@ -1,0 +1,187 @@
+"""Reads on frameworks: templates, a 団体's frameworks, and the export dict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from hagukumi.core.errors import AccessDenied, ApplicationError
+from hagukumi.core.tenancy import Actor
+from hagukumi.frameworks.models import (
+    Competency,
+    Framework,
+    FrameworkVersion,
+    TalentType,
+    VersionStatus,
+)
+
+
+def _source(item: Any) -> dict[str, str]:
+    return {"file": item.source_file, "section": item.source_section}
+
+
+def framework_export(*, framework_version: FrameworkVersion) -> dict[str, Any]:
+    """The version as one dict: the keys of issue [フレームワーク] first, then sources and notes.
+
+    The same shape is accepted back by `services.framework_version_update`.
+    """
+    version = (
+        FrameworkVersion.objects.select_related("framework")
+        .prefetch_related(
+            Prefetch(
+                "talent_types",
+                queryset=TalentType.objects.prefetch_related(
+                    "individual_levels", "development_steps"
+                ),
+            ),
+            "maturity_levels",
+            Prefetch(
+                "competencies",
+                queryset=Competency.objects.select_related("talent_type").prefetch_related(
+                    "levels"
+                ),
+            ),
+            "responsibilities",
+        )
+        .get(pk=framework_version.pk)
+    )
+    framework = version.framework
+    return {
+        "code": framework.code,
+        "name": framework.name,
+        "version": version.number,
+        "source": _source(framework),
+        "talent_types": [
+            {
+                "code": t.code,
+                "name": t.name,
+                "mic_type": t.mic_type,
+                "description": t.description,
+                "roles": t.roles,
+                "individual_levels": [
+                    {
+                        "code": lv.code,
+                        "order": lv.order,
+                        "name": lv.name,
+                        "criteria": lv.criteria,
+                        "label": lv.label,
+                        "description": lv.description,
+                        "role_image": lv.role_image,
+                        "development_direction": lv.development_direction,
+                        "details": lv.details,
+                        "source": _source(lv),
+                        "note": lv.note,
+                    }
+                    for lv in t.individual_levels.all()
+                ],
+                "order": t.order,
+                "expected_role": t.expected_role,
+                "development_direction": t.development_direction,
+                "details": t.details,
+                "development_steps": [
+                    {
+                        "order": s.order,
+                        "name": s.name,
+                        "target_levels": s.target_levels,
+                        "text": s.text,
+                        "source": _source(s),
+                        "note": s.note,
+                    }
+                    for s in t.development_steps.all()
+                ],
+                "source": _source(t),
+                "note": t.note,
+            }
+            for t in version.talent_types.all()
+        ],
+        "maturity_levels": [
+            {
+                "level": m.level,
+                "name": m.name,
+                "statements": m.statements,
+                "source": _source(m),
+                "note": m.note,
+            }
+            for m in version.maturity_levels.all()
+        ],
+        "competencies": [
+            {
+                "code": c.code,
+                "kind": c.kind,
+                "name": c.name,
+                "levels": [
+                    {
+                        "level": cl.level,
+                        "behaviours": cl.behaviours,
+                        "label": cl.label,
+                        "source": _source(cl),
+                        "note": cl.note,
+                    }
+                    for cl in c.levels.all()
+                ],
+                "description": c.description,
+                "talent_type": c.talent_type.code if c.talent_type else "",
+                "source": _source(c),
+                "note": c.note,
+            }
+            for c in version.competencies.all()
+        ],
+        "responsibilities": [
+            {"unit": r.unit, "text": r.text, "source": _source(r), "note": r.note}
+            for r in version.responsibilities.all()
+        ],
+        "description": framework.description,
+        "note": framework.note,
+    }
+
+
+def framework_templates() -> QuerySet[Framework]:
+    """The shipped templates, in code order."""
+    return Framework.objects.filter(is_template=True).order_by("code")
+
+
+def framework_version_latest_published(*, framework: Framework) -> FrameworkVersion | None:
+    return framework.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+
+
+def framework_version_for_export(*, identifier: str, version: int | None = None) -> FrameworkVersion:
+    """A template by code, or any framework by numeric id; its latest published version
+    (or the latest version when none is published), or version `version`.
+
+    For the CLI, which runs as the operator of the server: no actor scoping here.
+    """
+    if identifier.isdigit():
+        framework = Framework.objects.filter(pk=int(identifier)).first()
+    else:
+        framework = Framework.objects.filter(is_template=True, code=identifier).first()
+    if framework is None:
+        raise ApplicationError(f"フレームワーク「{identifier}」が見つかりません。")
+    versions = framework.versions.order_by("-number")
+    if version is not None:
+        found = versions.filter(number=version).first()
+    else:
+        found = versions.filter(status=VersionStatus.PUBLISHED).first() or versions.first()
+    if found is None:
+        raise ApplicationError(f"フレームワーク「{identifier}」に該当する版がありません。")
+    return found
+
+
+def access_framework_by_id(*, actor: Actor, framework_id: int) -> Framework:
+    """A framework the actor may see: a template, or one owned by the actor's 団体."""
+    framework = Framework.objects.filter(pk=framework_id).first()
+    if framework is None or not (
+        framework.is_template
+        or (actor.organization_id is not None and framework.owner_id == actor.organization_id)
+    ):
+        raise AccessDenied()
+    return framework
+
+
+def frameworks_for(*, actor: Actor) -> QuerySet[Framework]:
+    """The frameworks of the actor's 団体 (templates are listed by `framework_templates`)."""
+    if actor.organization_id is None:
+        return Framework.objects.none()
+    return Framework.objects.filter(is_template=False, owner_id=actor.organization_id).order_by(
+        "code"
+    )

@@ -1,0 +1,14 @@
+"""Settings for the test suite: production settings with test-only environment defaults.
+
+The suite runs with DEBUG off (as production), plain http for the live test
+server, and a fixed key; the database comes from DATABASE_URL as usual
+(empty → in-memory SQLite test database).
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "hagukumi-test-secret-key-not-for-production")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("HAGUKUMI_HTTPS", "false")
+
+from hagukumi.settings import *  # noqa: E402, F403
