@@ -15,11 +15,36 @@ import nh3
 
 ALLOWED_TAGS = frozenset(
     {
-        "p", "br", "ul", "ol", "li", "u", "b", "strong", "em", "i", "div", "span",
-        "table", "thead", "tbody", "tr", "th", "td", "a", "h3", "h4", "h5", "h6",
+        "p",
+        "br",
+        "ul",
+        "ol",
+        "li",
+        "u",
+        "b",
+        "strong",
+        "em",
+        "i",
+        "div",
+        "span",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "a",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
     }
 )
-ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"a": {"href"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 

@@ -123,7 +123,9 @@ def decode_text(data: bytes) -> str:
             continue
         break
     else:
-        raise CaseDocumentError("文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。")
+        raise CaseDocumentError(
+            "文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。"
+        )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t\f")
     if controls > max(8, len(text) // 100):
@@ -298,15 +300,20 @@ def read_pdf(data: bytes) -> CaseDocument:
     import pypdfium2.raw as pdfium_c
 
     if not data.lstrip().startswith(b"%PDF"):
-        raise CaseDocumentError("PDF ファイルではありません（ファイルの内容が PDF の形式ではありません）。")
+        raise CaseDocumentError(
+            "PDF ファイルではありません（ファイルの内容が PDF の形式ではありません）。"
+        )
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
             raise CaseDocumentError(
-                "パスワードで保護（暗号化）された PDF は取り込めません。保護を解除した PDF を指定してください。"
+                "パスワードで保護（暗号化）された PDF は取り込めません。"
+                "保護を解除した PDF を指定してください。"
             ) from exc
-        raise CaseDocumentError("PDF を読み取れません（ファイルが壊れているか、PDF ではありません）。") from exc
+        raise CaseDocumentError(
+            "PDF を読み取れません（ファイルが壊れているか、PDF ではありません）。"
+        ) from exc
     try:
         pages: list[str] = []
         for index in range(len(pdf)):
@@ -335,8 +342,12 @@ def read_pdf(data: bytes) -> CaseDocument:
         body_parts.append(text)
         position += len(text)
     return CaseDocument(
-        fields={}, body="".join(body_parts), content_hash=sha256_hex(data), format="pdf",
-        detect=True, pages=offsets,
+        fields={},
+        body="".join(body_parts),
+        content_hash=sha256_hex(data),
+        format="pdf",
+        detect=True,
+        pages=offsets,
     )
 
 
@@ -353,7 +364,9 @@ def check_zip_container(data: bytes, *, kind: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise CaseDocumentError(f"{kind} ファイルとして読み取れません（ファイルが壊れているか、形式が違います）。") from exc
+        raise CaseDocumentError(
+            f"{kind} ファイルとして読み取れません（ファイルが壊れているか、形式が違います）。"
+        ) from exc
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ZIP_ENTRIES:
@@ -378,9 +391,13 @@ def read_docx(data: bytes) -> CaseDocument:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise CaseDocumentError("Word（.docx）ファイルとして読み取れません（ファイルが壊れています）。") from exc
+        raise CaseDocumentError(
+            "Word（.docx）ファイルとして読み取れません（ファイルが壊れています）。"
+        ) from exc
     except Exception as exc:  # lxml and python-docx raise many types on broken parts
-        raise CaseDocumentError(f"Word（.docx）ファイルを読み取れません（{type(exc).__name__}）。") from exc
+        raise CaseDocumentError(
+            f"Word（.docx）ファイルを読み取れません（{type(exc).__name__}）。"
+        ) from exc
     lines: list[str] = []
     headings: set[str] = set()
     title = ""
@@ -407,7 +424,11 @@ def read_docx(data: bytes) -> CaseDocument:
     if core_title or title:
         fields["title"] = core_title or title
     return CaseDocument(
-        fields=fields, body=body, content_hash=sha256_hex(data), format="docx", detect=True,
+        fields=fields,
+        body=body,
+        content_hash=sha256_hex(data),
+        format="docx",
+        detect=True,
         headings=frozenset(headings),
     )
 
@@ -438,15 +459,19 @@ def _docx_blocks(document: Any) -> Iterator[str | tuple[str, str]]:
 # ---------------------------------------------------------------- xlsx list
 
 XLSX_COLUMNS = (
+    # Headings match after NFKC, without spaces and case-folded: （大） = (大) = ( 大 ).
     Column("case_no", "事例No.", aliases=("事例No", "事例番号", "No.", "No")),
     Column("fiscal_year", "公表年度", aliases=("年度",)),
     Column("org_type", "団体の属性", aliases=("団体区分",)),
     Column("org_name", "団体名", aliases=("団体",)),
-    Column("category_major", "事例区分（大）", aliases=("事例区分(大)", "事例区分 (大)", "区分（大）")),
-    Column("category_minor", "事例区分（小）", aliases=("事例区分(小)", "事例区分 (小)", "区分（小）")),
+    Column("category_major", "事例区分（大）", aliases=("区分（大）",)),
+    Column("category_minor", "事例区分（小）", aliases=("区分（小）",)),
     Column("case_type", "事例種類", aliases=("種類",)),
     Column(
-        "title", "事例内容・タイトル", required=True, aliases=("タイトル", "事例名", "件名"),
+        "title",
+        "事例内容・タイトル",
+        required=True,
+        aliases=("タイトル", "事例名", "件名"),
         max_length=500,
     ),
     Column("source", "出典"),

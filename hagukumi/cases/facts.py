@@ -143,8 +143,10 @@ def sentences(body: str) -> list[tuple[int, str]]:
         lines = [line.strip() for line in block.split("\n") if line.strip()]
         if not lines:
             continue
-        if len(lines) > 1 and all(len(line) <= 40 and "\t" not in line for line in lines) and not any(
-            line[0] in "-・◆□■○●※①②③④⑤⑥⑦⑧⑨⑩" for line in lines[1:]
+        if (
+            len(lines) > 1
+            and all(len(line) <= 40 and "\t" not in line for line in lines)
+            and not any(line[0] in "-・◆□■○●※①②③④⑤⑥⑦⑧⑨⑩" for line in lines[1:])
         ):
             lines = ["".join(lines)]
         for line in lines:
@@ -225,6 +227,6 @@ def _clip(sentence: str, at: int) -> str:
 
 
 def parse_number(text: str) -> Decimal | None:
-    """2,400 / 2400 / ２４００ / 二千四百 / 92.9万 → Decimal (core.japanese_text); None if unreadable."""
+    """2,400 / 2400 / ２４００ / 二千四百 / 92.9万 → Decimal (via core.japanese_text), else None."""
     canonical = canonical_number(text)
     return Decimal(canonical) if canonical is not None else None

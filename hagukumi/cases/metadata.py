@@ -136,7 +136,9 @@ def resolve_metadata(document: CaseDocument, directory: OrganizationDirectory) -
     body_head = _head_lines(document.body)
     title = fields.get("title", "").strip() or detect_title(body_head)
     if not title:
-        raise CaseDocumentError("タイトルがありません（1 行目に見出しを書くか、title を指定してください）。")
+        raise CaseDocumentError(
+            "タイトルがありません（1 行目に見出しを書くか、title を指定してください）。"
+        )
     title = title[:500]
 
     org_name = fields.get("org_name", "").strip()
@@ -155,7 +157,9 @@ def resolve_metadata(document: CaseDocument, directory: OrganizationDirectory) -
         try:
             fiscal_year = parse_fiscal_year(written_year)
         except ValueError as exc:
-            raise CaseDocumentError(f"公表年度「{written_year}」を読み取れません（{exc}）。") from exc
+            raise CaseDocumentError(
+                f"公表年度「{written_year}」を読み取れません（{exc}）。"
+            ) from exc
     elif document.detect:
         fiscal_year = detect_fiscal_year(body_head)
 

@@ -28,7 +28,10 @@ class Case(TimeStampedModel):
     case_no = models.CharField("事例No.", max_length=40, blank=True)
     fiscal_year = models.PositiveSmallIntegerField("公表年度", null=True, blank=True)
     org_type = models.CharField(
-        "団体の属性", max_length=30, blank=True, help_text="都道府県・政令指定都市・国など（記載どおり）"
+        "団体の属性",
+        max_length=30,
+        blank=True,
+        help_text="都道府県・政令指定都市・国など（記載どおり）",
     )
     organization = models.ForeignKey(
         "orgs.Organization",
@@ -38,7 +41,9 @@ class Case(TimeStampedModel):
         related_name="cases",
         verbose_name="団体",
     )
-    org_name = models.CharField("団体名", max_length=100, blank=True, help_text="記載どおりの団体名")
+    org_name = models.CharField(
+        "団体名", max_length=100, blank=True, help_text="記載どおりの団体名"
+    )
     category_major = models.CharField("事例区分（大）", max_length=100, blank=True)
     category_minor = models.CharField("事例区分（小）", max_length=100, blank=True)
     case_type = models.CharField("事例種類", max_length=100, blank=True)
@@ -112,7 +117,9 @@ class CasePassage(TimeStampedModel):
         ordering = ["case_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["case", "order"], name="case_passage_order_unique"),
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="case_passage_range"),
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="case_passage_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,7 +143,9 @@ class CaseFact(TimeStampedModel):
     )
     kind = models.CharField("種類", max_length=20, choices=FactKind.choices)
     value = models.DecimalField("値", max_digits=20, decimal_places=4)
-    unit = models.CharField("単位", max_length=20, help_text="記載どおり（名・人・時間・%・万円など）")
+    unit = models.CharField(
+        "単位", max_length=20, help_text="名・人・時間・%・円など（万・千は値に掛けて保存）"
+    )
     fiscal_year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
     per_year = models.BooleanField("年あたり", default=False)
     sentence = models.TextField("文")

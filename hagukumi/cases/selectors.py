@@ -34,9 +34,11 @@ def cases_visible(*, actor: Actor | None, trusted: bool = False) -> QuerySet[Cas
 def access_case_by_id(*, actor: Actor | None, case_id: int | str, trusted: bool = False) -> Case:
     """The case if the actor may see it; AccessDenied (shown as 404) otherwise."""
     try:
-        return cases_visible(actor=actor, trusted=trusted).select_related(
-            "organization", "owner"
-        ).get(pk=case_id)
+        return (
+            cases_visible(actor=actor, trusted=trusted)
+            .select_related("organization", "owner")
+            .get(pk=case_id)
+        )
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise AccessDenied() from exc
 

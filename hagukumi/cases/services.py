@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -78,10 +78,9 @@ class FileOutcome:
         if self.error:
             return "failed"
         statuses = {case.status for case in self.cases}
-        for status in ("stored", "updated"):
-            if status in statuses:
-                return status  # type: ignore[return-value]
-        return "unchanged"
+        if "stored" in statuses:
+            return "stored"
+        return "updated" if "updated" in statuses else "unchanged"
 
     def line(self, *, dry_run: bool = False) -> str:
         """One line for the report: 「登録: 000_….txt「北海道職員の…」」."""
@@ -95,7 +94,9 @@ class FileOutcome:
         for case in self.cases:
             counts[case.status] += 1
         summary = " / ".join(f"{STATUS_LABELS[s]} {n}件" for s, n in counts.items())
-        return f"{prefix}{STATUS_LABELS[self.status]}: {self.name}（{len(self.cases)}件: {summary}）"
+        return (
+            f"{prefix}{STATUS_LABELS[self.status]}: {self.name}（{len(self.cases)}件: {summary}）"
+        )
 
 
 @dataclass
@@ -129,7 +130,9 @@ def parse_visibility(value: str) -> str:
     try:
         return VISIBILITY_INPUTS[value.strip()]
     except KeyError:
-        raise ApplicationError(f"公開範囲「{value}」は指定できません（公開 または 団体内）。") from None
+        raise ApplicationError(
+            f"公開範囲「{value}」は指定できません（公開 または 団体内）。"
+        ) from None
 
 
 def case_files_expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileOutcome]]:
@@ -175,12 +178,19 @@ def case_import_paths(
         try:
             data = path.read_bytes()
         except OSError as exc:
-            outcomes.append(FileOutcome(name=path.name, error=f"ファイルを読めません（{exc.strerror}）。"))
+            outcomes.append(
+                FileOutcome(name=path.name, error=f"ファイルを読めません（{exc.strerror}）。")
+            )
             continue
         outcomes.append(
             case_import_file(
-                data=data, filename=path.name, visibility=visibility, owner=owner,
-                actor=actor, dry_run=dry_run, directory=directory,
+                data=data,
+                filename=path.name,
+                visibility=visibility,
+                owner=owner,
+                actor=actor,
+                dry_run=dry_run,
+                directory=directory,
             )
         )
     return CaseImportReport(files=outcomes, dry_run=dry_run)
@@ -207,8 +217,12 @@ def case_import_file(
             for document in documents:
                 outcome.cases.append(
                     _import_document(
-                        document, source_file=name, visibility=visibility, owner=owner,
-                        actor=actor, directory=directory,
+                        document,
+                        source_file=name,
+                        visibility=visibility,
+                        owner=owner,
+                        actor=actor,
+                        directory=directory,
                     )
                 )
             if dry_run:
@@ -234,7 +248,9 @@ def _check_scope(*, visibility: str, owner: Organization | None, actor: Actor | 
     if visibility not in Visibility.values:
         raise ApplicationError(f"公開範囲「{visibility}」は指定できません（公開 または 団体内）。")
     if visibility == Visibility.ORGANIZATION and owner is None:
-        raise ApplicationError("「団体内」で取り込むには、取り込む団体（--organization）を指定してください。")
+        raise ApplicationError(
+            "「団体内」で取り込むには、取り込む団体（--organization）を指定してください。"
+        )
     if actor is not None and owner is not None and actor.organization_id != owner.pk:
         raise ApplicationError("他の団体として事例を取り込むことはできません。")
 
@@ -287,8 +303,17 @@ def _import_document(
     case = case or Case(visibility=visibility)
     case.owner = owner if owner is not None else case.owner
     for name in (
-        "case_no", "title", "fiscal_year", "org_type", "org_name", "organization",
-        "category_major", "category_minor", "case_type", "source", "url",
+        "case_no",
+        "title",
+        "fiscal_year",
+        "org_type",
+        "org_name",
+        "organization",
+        "category_major",
+        "category_minor",
+        "case_type",
+        "source",
+        "url",
     ):
         setattr(case, name, getattr(metadata, name))
     case.body = document.body
@@ -359,6 +384,7 @@ def _field_label(name: str) -> str:
     if name == "__all__":
         return "事例"
     try:
-        return str(Case._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 - an unknown name is shown as it is
+        field = Case._meta.get_field(name)
+    except FieldDoesNotExist:
         return name
+    return str(getattr(field, "verbose_name", name))

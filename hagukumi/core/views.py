@@ -38,6 +38,7 @@ from hagukumi.core.errors import AccessDenied
 from hagukumi.core.forms import AuditSearchForm, LoginForm, OrganizationChoiceForm, PasswordChangeForm
 from hagukumi.core.middleware import IDLE_LOGOUT_SESSION_KEY
 from hagukumi.core.models import Role, User
+from hagukumi.core.selectors import home_for
 from hagukumi.core.tabular_export import table_response
 from hagukumi.core.tabular_import import Column
 from hagukumi.core.tenancy import Actor, actor_for, request_actor
@@ -48,7 +49,8 @@ LOGGED_OUT_SESSION_KEY = "hagukumi_logged_out"
 
 @role_required()
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {})
+    actor = cast(Actor, request_actor(request))
+    return render(request, "core/home.html", {"home": home_for(actor=actor)})
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -74,7 +76,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         notice = "一定時間操作がなかったため、ログアウトしました。"
     elif request.session.pop(LOGGED_OUT_SESSION_KEY, False):
         notice = "ログアウトしました。"
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = login_attempt(
@@ -114,7 +116,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def select_organization(request: HttpRequest) -> HttpResponse:
     actor = cast(Actor, request_actor(request))
-    form = OrganizationChoiceForm(request.POST or None, organizations=actor.organizations)
+    form = OrganizationChoiceForm(request.POST if request.method == "POST" else None, organizations=actor.organizations)
     if request.method == "POST" and form.is_valid():
         try:
             organization_select(
@@ -138,7 +140,7 @@ def select_organization(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password_change_view(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    form = PasswordChangeForm(user, request.POST or None)
+    form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
     done = False
     if request.method == "POST" and form.is_valid():
         password_change(request=request, user=user, new_password=form.cleaned_data["new_password1"])

@@ -36,7 +36,7 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def _source(item: dict[str, Any], parent: dict[str, str]) -> dict[str, str]:
-    """An item's source: explicit `source` {file, section}, or `seed`/`section` keys, else the parent's."""
+    """An item's source: `source` {file, section}, or `seed`/`section` keys, else the parent's."""
     given = item.get("source")
     if isinstance(given, dict):
         file, section = _text(given.get("file")), _text(given.get("section"))
@@ -134,9 +134,7 @@ def content_normalise(data: dict[str, Any]) -> Content:
             {
                 "level": _int_or_none(m.get("level")),
                 "name": _text(m.get("name")),
-                "statements": {
-                    _text(k): _text(v) for k, v in statements.items()
-                }
+                "statements": {_text(k): _text(v) for k, v in statements.items()}
                 if isinstance(statements, dict)
                 else statements,
                 "source": _source(m, top),
@@ -249,7 +247,7 @@ def content_errors(content: Content) -> list[str]:
         if t["mic_type"] not in MicType.values and t["mic_type"] != "":
             errors.append(
                 f"{label}のガイドブックの類型「{t['mic_type']}」は使えません"
-                f"（{'、'.join(MicType.values[1:])} または空欄）。"
+                f"（{'、'.join(v for v in MicType.values if v)} または空欄）。"
             )
         for role in t["roles"]:
             if not role["name"]:
@@ -259,12 +257,16 @@ def content_errors(content: Content) -> list[str]:
         errors += _sequence_errors([lv["order"] for lv in levels], what=f"{label}の個人の段階")
         for lv in levels:
             if not lv["name"]:
-                errors.append(f"{label}の個人の段階（順序 {lv['order']}）の名称を入力してください。")
+                errors.append(
+                    f"{label}の個人の段階（順序 {lv['order']}）の名称を入力してください。"
+                )
         steps = t["development_steps"]
         errors += _sequence_errors([s["order"] for s in steps], what=f"{label}の育成ステップ")
         for s in steps:
             if not s["name"] or not s["text"]:
-                errors.append(f"{label}の育成ステップ {s['order']} の名称と内容を入力してください。")
+                errors.append(
+                    f"{label}の育成ステップ {s['order']} の名称と内容を入力してください。"
+                )
     maturity = content["maturity_levels"]
     errors += _sequence_errors([m["level"] for m in maturity], what="育成目標レベル")
     for m in maturity:
@@ -273,7 +275,9 @@ def content_errors(content: Content) -> list[str]:
         if not m["name"]:
             errors.append(f"育成目標レベル {m['level']} の名称を入力してください。")
         if not isinstance(m["statements"], dict):
-            errors.append(f"育成目標レベル {m['level']} の状態は人材類型コードごとに入力してください。")
+            errors.append(
+                f"育成目標レベル {m['level']} の状態は人材類型コードごとに入力してください。"
+            )
             continue
         for key in m["statements"]:
             if key not in type_codes:

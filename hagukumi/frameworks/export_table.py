@@ -31,7 +31,7 @@ def _row(item: str, source: dict[str, str], **values: Any) -> dict[str, Any]:
 
 
 def framework_table_rows(content: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rows of every talent type, level, step, maturity cell, competency level and responsibility."""
+    """One row per talent type, level, step, maturity cell, competency level, responsibility."""
     rows = []
     for t in content["talent_types"]:
         rows.append(
@@ -44,9 +44,7 @@ def framework_table_rows(content: dict[str, Any]) -> list[dict[str, Any]]:
                 label=t["mic_type"],
                 name=t["name"],
                 description=t["description"],
-                role="\n".join(
-                    [t["expected_role"], *(r["name"] for r in t["roles"])]
-                ).strip(),
+                role="\n".join([t["expected_role"], *(r["name"] for r in t["roles"])]).strip(),
                 direction=t["development_direction"],
                 note=t["note"],
             )
@@ -123,6 +121,13 @@ def framework_table_rows(content: dict[str, Any]) -> list[dict[str, Any]]:
             )
     for pos, r in enumerate(content["responsibilities"], start=1):
         rows.append(
-            _row("部局等の役割", r["source"], number=pos, name=r["unit"], criteria=r["text"], note=r["note"])
+            _row(
+                "部局等の役割",
+                r["source"],
+                number=pos,
+                name=r["unit"],
+                criteria=r["text"],
+                note=r["note"],
+            )
         )
     return rows

@@ -76,7 +76,9 @@ class Framework(SourcedItem):
         ordering = ["-is_template", "owner_id", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=Q(is_template=True), name="framework_template_code_unique"
+                fields=["code"],
+                condition=Q(is_template=True),
+                name="framework_template_code_unique",
             ),
             models.UniqueConstraint(
                 fields=["owner", "code"],
@@ -317,7 +319,9 @@ class CompetencyLevel(SourcedItem):
         Competency, on_delete=models.CASCADE, related_name="levels", verbose_name="マインド・スキル"
     )
     level = models.PositiveSmallIntegerField("レベル")
-    label = models.CharField("表示", max_length=50, blank=True, help_text="出典での表記（LV3、S など）")
+    label = models.CharField(
+        "表示", max_length=50, blank=True, help_text="出典での表記（LV3、S など）"
+    )
     behaviours = models.JSONField("目指す行動", default=list, blank=True)
 
     class Meta:
@@ -325,9 +329,7 @@ class CompetencyLevel(SourcedItem):
         verbose_name_plural = "行動指標"
         ordering = ["competency_id", "level"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["competency", "level"], name="competency_level_unique"
-            ),
+            models.UniqueConstraint(fields=["competency", "level"], name="competency_level_unique"),
             models.CheckConstraint(condition=Q(level__gte=1), name="competency_level_min"),
         ]
 
@@ -353,7 +355,9 @@ class Responsibility(SourcedItem):
         verbose_name_plural = "部局等の役割"
         ordering = ["version_id", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "order"], name="responsibility_order_unique"),
+            models.UniqueConstraint(
+                fields=["version", "order"], name="responsibility_order_unique"
+            ),
         ]
 
     def __str__(self) -> str:

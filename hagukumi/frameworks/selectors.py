@@ -145,7 +145,9 @@ def framework_version_latest_published(*, framework: Framework) -> FrameworkVers
     return framework.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
 
 
-def framework_version_for_export(*, identifier: str, version: int | None = None) -> FrameworkVersion:
+def framework_version_for_export(
+    *, identifier: str, version: int | None = None
+) -> FrameworkVersion:
     """A template by code, or any framework by numeric id; its latest published version
     (or the latest version when none is published), or version `version`.
 

@@ -58,7 +58,9 @@ def _raise_if_invalid(content: Content, *, where: str = "") -> None:
         raise ApplicationError(message, extra={"errors": errors})
 
 
-def _require_editor(*, actor: Actor, framework: Framework | None = None, organization: Any = None) -> None:
+def _require_editor(
+    *, actor: Actor, framework: Framework | None = None, organization: Any = None
+) -> None:
     """DX推進担当 or システム管理者 of the owning 団体; templates are not editable by anyone."""
     require_role(actor, *EDITOR_ROLES)
     owner_id = framework.owner_id if framework is not None else getattr(organization, "pk", None)
@@ -157,7 +159,9 @@ def _content_write(version: FrameworkVersion, content: Content) -> None:
             for cl in c["levels"]
         )
     Responsibility.objects.bulk_create(
-        Responsibility(version=version, order=pos, unit=r["unit"], text=r["text"], **_source_fields(r))
+        Responsibility(
+            version=version, order=pos, unit=r["unit"], text=r["text"], **_source_fields(r)
+        )
         for pos, r in enumerate(content["responsibilities"], start=1)
     )
 
@@ -192,7 +196,8 @@ def template_content_read(path: Path) -> Content:
     content = content_normalise(raw)
     if content["code"] != path.stem:
         raise ApplicationError(
-            f"{path.name}: code「{content['code']}」をファイル名と同じ「{path.stem}」にしてください。"
+            f"{path.name}: code「{content['code']}」を"
+            f"ファイル名と同じ「{path.stem}」にしてください。"
         )
     _raise_if_invalid(content, where=path.name)
     missing = _items_without_section(content)
@@ -209,7 +214,11 @@ def _items_without_section(content: Content) -> list[str]:
         for item in [t, *t["individual_levels"], *t["development_steps"]]:
             if not item["source"]["file"] or not item["source"]["section"]:
                 missing.append(item.get("name") or item.get("code") or "?")
-    for item in [*content["maturity_levels"], *content["competencies"], *content["responsibilities"]]:
+    for item in [
+        *content["maturity_levels"],
+        *content["competencies"],
+        *content["responsibilities"],
+    ]:
         if not item["source"]["file"] or not item["source"]["section"]:
             missing.append(str(item.get("name") or item.get("unit") or item.get("level")))
     return missing
@@ -266,7 +275,11 @@ def framework_templates_load(*, directory: Path | None = None) -> list[TemplateC
             )
             _content_write(version, content)
             changes.append(TemplateChange(content["code"], "created", 1))
-            audit_record(action=AuditEvent.Action.CREATE, target=version, detail={"template": content["code"]})
+            audit_record(
+                action=AuditEvent.Action.CREATE,
+                target=version,
+                detail={"template": content["code"]},
+            )
             continue
         meta_changed = _framework_meta(framework, content)
         if owner is not None and framework.owner_id != owner.pk:
@@ -285,12 +298,18 @@ def framework_templates_load(*, directory: Path | None = None) -> list[TemplateC
         else:
             number = (latest.number + 1) if latest is not None else 1
             version = FrameworkVersion(framework=framework, number=number)
-            version.status, version.published_at, action = VersionStatus.PUBLISHED, now, "new_version"
+            version.status, version.published_at, action = (
+                VersionStatus.PUBLISHED,
+                now,
+                "new_version",
+            )
         version.content_hash = digest
         version.save()
         _content_write(version, content)
         changes.append(TemplateChange(content["code"], action, version.number))
-        audit_record(action=AuditEvent.Action.UPDATE, target=version, detail={"template": content["code"]})
+        audit_record(
+            action=AuditEvent.Action.UPDATE, target=version, detail={"template": content["code"]}
+        )
     return changes
 
 
@@ -298,9 +317,7 @@ def framework_templates_load(*, directory: Path | None = None) -> list[TemplateC
 
 
 def _latest_published(framework: Framework) -> FrameworkVersion | None:
-    return (
-        framework.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
-    )
+    return framework.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
 
 
 def _code_taken(organization: Any, code: str) -> bool:
@@ -308,13 +325,17 @@ def _code_taken(organization: Any, code: str) -> bool:
 
 
 @transaction.atomic
-def framework_adopt(*, actor: Actor, template_code: str, organization: Any, code: str = "") -> Framework:
+def framework_adopt(
+    *, actor: Actor, template_code: str, organization: Any, code: str = ""
+) -> Framework:
     """Copy a template's latest published version into the 団体 as draft v1 (a copy it owns)."""
     _require_editor(actor=actor, organization=organization)
     template = Framework.objects.filter(is_template=True, code=template_code).first()
     source = _latest_published(template) if template is not None else None
     if template is None or source is None:
-        raise ApplicationError(f"テンプレート「{template_code}」が見つかりません。テンプレートを読み込んでください。")
+        raise ApplicationError(
+            f"テンプレート「{template_code}」が見つかりません。テンプレートを読み込んでください。"
+        )
     code = code or template.code
     if _code_taken(organization, code):
         raise ApplicationError(
@@ -346,18 +367,24 @@ def framework_create(*, actor: Actor, organization: Any, code: str, name: str) -
     if not code:
         raise ApplicationError("フレームワークのコードを入力してください。")
     if _code_taken(organization, code):
-        raise ApplicationError(f"この団体には既にコード「{code}」のフレームワークがあります。別のコードにしてください。")
+        raise ApplicationError(
+            f"この団体には既にコード「{code}」のフレームワークがあります。別のコードにしてください。"
+        )
     framework = Framework(owner=organization, code=code, name=content["name"])
     framework.full_clean()
     framework.save()
     FrameworkVersion.objects.create(framework=framework, number=1)
-    audit_record(actor=actor, action=AuditEvent.Action.CREATE, target=framework, organization=organization)
+    audit_record(
+        actor=actor, action=AuditEvent.Action.CREATE, target=framework, organization=organization
+    )
     return framework
 
 
 def _lock_version(framework_version: FrameworkVersion) -> FrameworkVersion:
-    return FrameworkVersion.objects.select_for_update().select_related("framework").get(
-        pk=framework_version.pk
+    return (
+        FrameworkVersion.objects.select_for_update()
+        .select_related("framework")
+        .get(pk=framework_version.pk)
     )
 
 
@@ -365,7 +392,7 @@ def _lock_version(framework_version: FrameworkVersion) -> FrameworkVersion:
 def framework_version_update(
     *, actor: Actor, framework_version: FrameworkVersion, content: dict[str, Any]
 ) -> FrameworkVersion:
-    """Replace a draft's whole content (the `framework_export` shape); published versions are frozen."""
+    """Replace a draft's whole content (`framework_export` shape); published versions are frozen."""
     version = _lock_version(framework_version)
     _require_editor(actor=actor, framework=version.framework)
     if version.status != VersionStatus.DRAFT:
@@ -392,7 +419,9 @@ def framework_version_update(
 
 
 @transaction.atomic
-def framework_version_publish(*, actor: Actor, framework_version: FrameworkVersion) -> FrameworkVersion:
+def framework_version_publish(
+    *, actor: Actor, framework_version: FrameworkVersion
+) -> FrameworkVersion:
     """Publish a draft after checking its whole content; it is frozen from then on."""
     version = _lock_version(framework_version)
     _require_editor(actor=actor, framework=version.framework)
@@ -428,7 +457,9 @@ def framework_version_new_draft(*, actor: Actor, framework: Framework) -> Framew
     _require_editor(actor=actor, framework=framework)
     draft = framework.versions.filter(status=VersionStatus.DRAFT).first()
     if draft is not None:
-        raise ApplicationError(f"下書き v{draft.number} が既にあります。その下書きを編集してください。")
+        raise ApplicationError(
+            f"下書き v{draft.number} が既にあります。その下書きを編集してください。"
+        )
     source = _latest_published(framework)
     if source is None:
         raise ApplicationError("公開済みの版がありません。先に版を公開してください。")

@@ -178,9 +178,9 @@ def units_as_of(*, organization: Organization, fiscal_year: int) -> UnitTree:
 
 
 def unit_version_in(*, unit: Unit, fiscal_year: int) -> Unit | None:
-    """The version of `unit`'s code valid in `fiscal_year` (None when it did not exist)."""
-    if unit.is_valid_in(fiscal_year):
-        return unit
+    """The version of `unit`'s code valid in `fiscal_year` (None when it did not exist).
+
+    Always read from the database: an instance in memory may predate a revision."""
     return (
         units_valid_in(organization=unit.organization_id, fiscal_year=fiscal_year)
         .filter(code=unit.code)

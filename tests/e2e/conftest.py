@@ -137,6 +137,33 @@ def browser() -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# axe-core is injected into every top-level document (DevTools protocol, so the
+# page's CSP does not apply) and runs once the document has loaded; the result
+# comes back through a binding. `run` is kept for scans on demand (htmx swaps).
+_AXE_RUNNER = """
+window.__hagukumiAxeRun = (options) => window.axe.run(document, options).then((result) =>
+  result.violations
+    .filter((v) => %(impacts)s.includes(v.impact))
+    .map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                  targets: v.nodes.map((n) => n.target.join(" "))})));
+window.addEventListener("load", () => {
+  window.__hagukumiAxeRun(%(options)s).then(
+    (violations) => window.__hagukumiAxeReport({url: location.href, violations}),
+    (error) => window.__hagukumiAxeReport({url: location.href, error: String(error)}));
+});
+"""
+
+
+def axe_init_script() -> str:
+    runner = _AXE_RUNNER % {
+        "impacts": json.dumps(sorted(AXE_BLOCKING_IMPACTS)),
+        "options": json.dumps(AXE_OPTIONS),
+    }
+    source = AXE_SOURCE_PATH.read_text(encoding="utf-8")
+    # Only the top-level document: frames are scanned by axe from their parent.
+    return f"(function () {{\nif (window.top !== window) return;\n{source}\n{runner}\n}})();"
+
+
 @dataclass
 class PageGuard:
     """Watches one Playwright page: outside requests, axe-core, console errors."""
@@ -147,18 +174,20 @@ class PageGuard:
     axe_violations: list[str] = field(default_factory=list)
     scanned_urls: list[str] = field(default_factory=list)
     allowed_console_errors: list[str] = field(default_factory=list)
-    # URL of the document on screen that axe has not scanned yet.
-    _unscanned: str | None = None
+    # URL of the loaded document whose axe report has not come back yet.
+    _awaiting_scan: str | None = None
 
     def attach(self, context: Any) -> None:
+        context.expose_binding("__hagukumiAxeReport", self._on_axe_report)
+        context.add_init_script(script=axe_init_script())
         context.route("**/*", self._route)
         self.page.on("request", self._on_request)
-        self.page.on("framenavigated", self._on_navigated)
+        self.page.on("load", self._on_load)
         self.page.on("console", self._on_console)
         self.page.on("pageerror", self._on_page_error)
 
-    # Outside requests: abort them (route) and record them (request, which also
-    # sees redirects that routing does not).
+    # Outside requests: abort them (route) and record them (the request event also
+    # sees redirects, which routing does not).
     def _route(self, route: Any) -> None:
         request = route.request
         if not _is_local(request.url):
@@ -166,8 +195,8 @@ class PageGuard:
             route.abort("blockedbyclient")
             return
         if request.is_navigation_request() and request.frame.parent_frame is None:
-            # The document on screen is about to go: scan it while it is still there.
-            self.check_accessibility()
+            # The document on screen is about to go: let its axe scan finish first.
+            self._wait_for_scan()
         route.continue_()
 
     def _on_request(self, request: Any) -> None:
@@ -178,9 +207,30 @@ class PageGuard:
         if url not in self.external_requests:
             self.external_requests.append(url)
 
-    def _on_navigated(self, frame: Any) -> None:
-        if frame.parent_frame is None and frame.url != "about:blank":
-            self._unscanned = frame.url
+    def _on_load(self, page: Any) -> None:
+        self._awaiting_scan = page.url
+
+    def _on_axe_report(self, source: Any, report: dict[str, Any]) -> None:
+        self._awaiting_scan = None
+        self._record_axe(report["url"], report)
+
+    def _record_axe(self, url: str, report: dict[str, Any]) -> None:
+        self.scanned_urls.append(url)
+        if "error" in report:
+            self.axe_violations.append(f"{url}: axe-core が失敗しました: {report['error']}")
+        for v in report.get("violations", []):
+            self.axe_violations.append(
+                f"{url}: [{v['impact']}] {v['id']} ({v['help']}) → {' | '.join(v['targets'])}"
+            )
+
+    def _wait_for_scan(self, timeout_ms: int = 15_000) -> None:
+        waited = 0
+        while self._awaiting_scan is not None and waited < timeout_ms:
+            self.page.wait_for_timeout(20)
+            waited += 20
+        if self._awaiting_scan is not None:
+            self.axe_violations.append(f"{self._awaiting_scan}: axe-core の結果が返りませんでした")
+            self._awaiting_scan = None
 
     def _on_console(self, message: Any) -> None:
         if message.type == "error":
@@ -195,30 +245,14 @@ class PageGuard:
         self.allowed_console_errors.append(text)
 
     def check_accessibility(self) -> None:
-        """Run axe-core on the document on screen (if not scanned yet) and keep its
-        serious / critical violations."""
-        url = self._unscanned
-        if url is None:
-            return
-        self._unscanned = None
-        page = self.page
-        if not page.evaluate("() => typeof window.axe === 'object'"):
-            # page.evaluate goes through the DevTools protocol, which the page's CSP does not govern.
-            page.evaluate(AXE_SOURCE_PATH.read_text(encoding="utf-8"))
-        results = page.evaluate(
-            "(options) => window.axe.run(document, options)", AXE_OPTIONS
+        """Scan the DOM as it is now (after an htmx swap, say) and keep the violations."""
+        violations = self.page.evaluate(
+            "(options) => window.__hagukumiAxeRun(options)", AXE_OPTIONS
         )
-        self.scanned_urls.append(url)
-        for violation in results["violations"]:
-            if violation.get("impact") not in AXE_BLOCKING_IMPACTS:
-                continue
-            targets = ", ".join(json.dumps(node["target"], ensure_ascii=False) for node in violation["nodes"])
-            self.axe_violations.append(
-                f"{url}: [{violation['impact']}] {violation['id']} ({violation['help']}) → {targets}"
-            )
+        self._record_axe(self.page.url, {"violations": violations})
 
     def problems(self) -> list[str]:
-        """Every reason to fail the test, in Japanese headings with the details."""
+        """Every reason to fail the test, each under a Japanese heading."""
         found: list[str] = []
         if self.external_requests:
             found.append("外部への通信（遮断しました）:\n  " + "\n  ".join(self.external_requests))
@@ -232,9 +266,10 @@ class PageGuard:
         return found
 
     def finish(self) -> None:
-        """Scan the last document and fail with every problem seen during the test."""
-        if not self.page.is_closed():
-            self.check_accessibility()
+        """Wait for the last document's scan, then fail with every problem seen."""
+        if not self.page.is_closed() and self.page.url != "about:blank":
+            self.page.wait_for_load_state("load")
+            self._wait_for_scan()
         found = self.problems()
         if found:
             pytest.fail("\n".join(found), pytrace=False)

@@ -1,4 +1,4 @@
-"""Fixtures of the frameworks tests: 国 (from the orgs master, or made here) and the loaded templates."""
+"""Fixtures: 国 (from the orgs master, or made here) and the six loaded templates."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The six templates: every must-contain item of issue [フレームワーク], checked against the seeds."""
+"""The six templates: each must-contain item of issue [フレームワーク], checked in the seeds."""
 
 from __future__ import annotations
 
@@ -31,7 +31,12 @@ def _texts(content: dict[str, Any]):  # type: ignore[no-untyped-def]
             yield d["text"], d["source"]["file"]
         for lv in t["individual_levels"]:
             for field in (
-                "name", "label", "description", "role_image", "development_direction", "criteria"
+                "name",
+                "label",
+                "description",
+                "role_image",
+                "development_direction",
+                "criteria",
             ):
                 yield lv[field], lv["source"]["file"]
             for d in lv["details"]:
@@ -71,20 +76,28 @@ def test_every_item_cites_a_section(templates):
     for content in templates.values():
         for t in content["talent_types"]:
             for item in [t, *t["individual_levels"], *t["development_steps"]]:
-                assert item["source"]["file"] and item["source"]["section"], item
+                assert item["source"]["file"], item
+            assert item["source"]["section"], item
         for item in [
             *content["maturity_levels"],
             *content["competencies"],
             *content["responsibilities"],
         ]:
-            assert item["source"]["file"] and item["source"]["section"], item
+            assert item["source"]["file"], item
+            assert item["source"]["section"], item
 
 
 def test_no_pdf_spaces_left_inside_words(templates):
     # e.g. 「デジタル推進 リーダー人材」, 「学習機 会」 in the seeds.
     for content in templates.values():
         for text, _files in _texts(content):
-            for bad in ("推進 リーダー", "学習機 会", "デザイン 人材", "デジタル マネジメント", "D X"):
+            for bad in (
+                "推進 リーダー",
+                "学習機 会",
+                "デザイン 人材",
+                "デジタル マネジメント",
+                "D X",
+            ):
                 assert bad not in text
 
 
@@ -106,7 +119,8 @@ def test_mic(templates):
         "継続的なサービスの見直し",
     ]
     cells = [m["statements"][code] for m in levels for code, _n, _m in types]
-    assert len(cells) == 15 and all(cells)
+    assert len(cells) == 15
+    assert all(cells)
     assert levels[0]["statements"]["dx-leader"] == "業務改善のけん引は個人任せ。"
     assert levels[4]["statements"]["general-staff"] == (
         "ほぼ全ての者は、業務の見直しと、経験を基にDX推進リーダーへのステップアップを目指すことができる。"
@@ -160,7 +174,10 @@ def test_hokkaido(templates):
     assert span["role_image"] == (
         "デジタルを活用した施策・業務効率化に向け、職員を管理・監督。プロジェクトの推進・進捗管理を行う"
     )
-    assert span["development_direction"] == "管理職がデジタル人材の管理・監督に必要なスキルの育成を図る"
+    assert (
+        span["development_direction"]
+        == "管理職がデジタル人材の管理・監督に必要なスキルの育成を図る"
+    )
     for text in [merged_1_2, merged_3_4, span["label"], span["role_image"]]:
         assert_in_seed(text, HOKKAIDO)
 
@@ -186,7 +203,9 @@ def test_sapporo(templates):
         c["name"]: c["description"] for c in comps if c["talent_type"] == "advanced-digital"
     }
     assert leader_mind["当事者意識"].startswith("所属部署のDXを自らが牽引する")
-    assert expert_mind["当事者意識"].startswith("担当システムやプロジェクトを「自分ごと」として捉え")
+    assert expert_mind["当事者意識"].startswith(
+        "担当システムやプロジェクトを「自分ごと」として捉え"
+    )
     for name in SAPPORO_MINDS:
         assert leader_mind[name] != expert_mind[name]
     leader_skills = [
@@ -270,7 +289,10 @@ def test_kitakyushu(templates):
     for lv in levels:
         assert_in_seed(lv["name"], MIC)
         assert_in_seed(lv["description"], KITAKYUSHU)
-    assert levels[2]["description"] == "IT企業への派遣や専門的な研修の受講などにより、高度専門人材を育成"
+    assert (
+        levels[2]["description"]
+        == "IT企業への派遣や専門的な研修の受講などにより、高度専門人材を育成"
+    )
     assert levels[0]["description"] == "オンラインセミナーの受講等により、DXリテラシーの底上げ"
 
 
@@ -301,8 +323,10 @@ def test_kakegawa(templates):
     rows = sorted(appraisal["levels"], key=lambda cl: -cl["level"])
     assert [r["label"] for r in rows] == ["S", "C", "b", "C"]
     assert [len(r["behaviours"]) for r in rows] == [10, 10, 0, 7]
-    assert rows[2]["note"] and rows[1]["note"]  # the unclear labels are flagged
-    assert "「C」" in appraisal["note"] and "「b」" in appraisal["note"]
+    assert rows[2]["note"]
+    assert rows[1]["note"]
+    assert "「C」" in appraisal["note"]
+    assert "「b」" in appraisal["note"]
     assert rows[0]["behaviours"][-1] == (
         "RPAでできることを理解し、自身の業務の中で実際に活用し、業務改善につなげることができる。"
     )

@@ -1,4 +1,4 @@
-"""hagukumi export_framework TEMPLATE_OR_ID [--version N] [--format json|xlsx] [--output FILE]."""
+"""hagukumi export_framework TEMPLATE_OR_ID [--framework-version N] [--format json|xlsx]."""
 
 from __future__ import annotations
 
@@ -23,7 +23,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("framework", metavar="TEMPLATE_OR_ID")
-        parser.add_argument("--version", type=int, default=None, help="版（既定: 最新の公開版）")
+        parser.add_argument(
+            "--framework-version",
+            dest="framework_version",
+            type=int,
+            default=None,
+            help="版（既定: 最新の公開版）",
+        )
         parser.add_argument("--format", choices=["json", "xlsx"], default="json")
         parser.add_argument("--output", "-o", help="出力先ファイル（xlsx では必須）")
 
@@ -31,13 +37,13 @@ class Command(BaseCommand):
         self,
         *args: Any,
         framework: str,
-        version: int | None,
+        framework_version: int | None,
         format: str,
         output: str | None,
         **options: Any,
     ) -> None:
         try:
-            found = framework_version_for_export(identifier=framework, version=version)
+            found = framework_version_for_export(identifier=framework, version=framework_version)
             content = framework_export(framework_version=found)
             if format == "json":
                 text = json.dumps(content, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,47 @@
+"""Bodies are shown through an allow-list: the seeds' markup survives, scripts never do."""
+
+from __future__ import annotations
+
+from hagukumi.cases.body_html import body_as_text_html, sanitize_body_html
+
+
+def test_script_and_handlers_never_survive() -> None:
+    body = (
+        '<p onclick="steal()">段落</p><script>alert("x")</script>'
+        '<div style="border: 1px"><u>下線</u></div><img src=x onerror=alert(1)>'
+        '<a href="javascript:alert(1)">危険</a><a href="https://example.jp/">安全</a>'
+        "<style>body{display:none}</style><iframe src=//evil></iframe>"
+    )
+    html = sanitize_body_html(body)
+    lowered = html.lower()
+    for forbidden in (
+        "<script",
+        'alert("x")',
+        "onclick",
+        "onerror",
+        "<img",
+        "javascript:",
+        "style=",
+        "<style",
+        "display:none",
+        "<iframe",
+    ):
+        assert forbidden not in lowered, forbidden
+    assert "<p>段落</p>" in html
+    assert "<u>下線</u>" in html
+    assert 'href="https://example.jp/"' in html
+
+
+def test_seed_markup_and_text_are_kept() -> None:
+    body = (
+        '取組内容\t<ul style="list-style-type: none"> <li>○ 研修 &amp; 演習</li></ul>\n次の行 < 3'
+    )
+    html = sanitize_body_html(body)
+    assert "<ul>" in html
+    assert "<li>○ 研修 &amp; 演習</li>" in html
+    assert "<br>" in html  # line breaks kept
+    assert "&lt; 3" in html
+
+
+def test_plain_text_view_escapes_everything() -> None:
+    assert body_as_text_html("<script>x</script>\n行") == "&lt;script&gt;x&lt;/script&gt;<br>\n行"

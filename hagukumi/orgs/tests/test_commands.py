@@ -1,0 +1,143 @@
+"""hagukumi find_organization and hagukumi import_units."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from hagukumi.orgs.models import Organization, Unit
+from hagukumi.orgs.selectors import units_as_of
+from hagukumi.orgs.tests.conftest import TREE_LINES, csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+# --- find_organization -------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["札幌市", "さっぽろ", "ｻｯﾎﾟﾛ", "サッポロ", "011002", "01100"])
+def test_find_organization(text: str) -> None:
+    out, _ = run("find_organization", text)
+    assert out.splitlines()[0] == "011002\t政令指定都市\t北海道札幌市\tサッポロシ"
+
+
+def test_find_organization_json() -> None:
+    out, _ = run("find_organization", "千代田区", "--json")
+    assert json.loads(out) == [
+        {
+            "code": "131016",
+            "kind": "special_ward",
+            "kind_label": "特別区",
+            "name": "千代田区",
+            "full_name": "東京都千代田区",
+            "name_kana": "チヨダク",
+            "prefecture_code": "130001",
+            "is_demo": False,
+        }
+    ]
+
+
+def test_find_organization_no_match_exits_1() -> None:
+    with pytest.raises(CommandError, match="一致する団体はありません") as exc:
+        run("find_organization", "架空の村")
+    assert exc.value.returncode == 1
+
+
+def test_find_organization_bad_check_digit() -> None:
+    with pytest.raises(CommandError, match="検査数字が正しくありません（正しくは 010006）"):
+        run("find_organization", "010007")
+
+
+# --- import_units ------------------------------------------------------------
+
+
+@pytest.fixture
+def sapporo() -> Organization:
+    return Organization.objects.get(code="011002")
+
+
+def write(tmp_path: Path, data: bytes, name: str = "units.csv") -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_import_units(tmp_path: Path, sapporo: Organization) -> None:
+    path = write(tmp_path, csv_bytes(*TREE_LINES))
+    out, err = run("import_units", path, "--organization", "011002", "--fiscal-year", "2026")
+    assert "新規 5件 / 変更 0件 / 変更なし 0件 / 廃止 0件" in out
+    assert "令和8年度 (2026)" in out
+    assert err == ""
+    assert len(units_as_of(organization=sapporo, fiscal_year=2026)) == 5
+
+
+def test_import_units_dry_run(tmp_path: Path, sapporo: Organization) -> None:
+    path = write(tmp_path, csv_bytes(*TREE_LINES))
+    out, _ = run("import_units", path, "--organization", "01100", "--fiscal-year", "R8", "--dry-run")
+    assert "新規 5件 / 変更 0件 / 変更なし 0件 / 廃止 0件" in out
+    assert "行 3 0101 人事課: 新規" in out
+    assert not Unit.objects.filter(organization=sapporo).exists()
+
+
+def test_import_units_default_year_is_the_current_one(tmp_path: Path, sapporo: Organization) -> None:
+    from django.utils import timezone
+
+    from hagukumi.core.wareki import fiscal_year_of
+
+    run("import_units", write(tmp_path, csv_bytes("01,総務部,,部,")), "--organization", "011002")
+    assert Unit.objects.get(organization=sapporo).valid_from_fy == fiscal_year_of(timezone.localdate())
+
+
+def test_import_units_errors_go_to_stderr(tmp_path: Path, sapporo: Organization) -> None:
+    path = write(tmp_path, csv_bytes("01,総務部,,部,", "01,企画部,,部,", "02,市民部,77,部,"))
+    err = StringIO()
+    with pytest.raises(CommandError) as exc:
+        call_command("import_units", path, "--organization", "011002", stdout=StringIO(), stderr=err)
+    assert exc.value.returncode == 1
+    assert err.getvalue().splitlines() == [
+        "行 3 列 所属コード: 所属コード「01」が重複しています（行 2 と行 3）。",
+        "行 4 列 上位所属コード: 上位所属コード「77」の所属がファイルにありません。",
+    ]
+    assert not Unit.objects.filter(organization=sapporo).exists()
+
+
+def test_import_units_invalid_organization_code(tmp_path: Path) -> None:
+    path = write(tmp_path, csv_bytes(*TREE_LINES))
+    with pytest.raises(CommandError, match="団体コード 011003 の検査数字が正しくありません（正しくは 011002）"):
+        run("import_units", path, "--organization", "011003")
+    assert not Unit.objects.exists()
+
+
+def test_import_units_unknown_organization(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="登録されていません"):
+        run("import_units", write(tmp_path, csv_bytes(*TREE_LINES)), "--organization", "990001")
+
+
+def test_import_units_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="見つかりません"):
+        run("import_units", str(tmp_path / "none.csv"), "--organization", "011002")
+
+
+def test_import_units_bad_fiscal_year(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="年度"):
+        run("import_units", write(tmp_path, csv_bytes(*TREE_LINES)), "--organization", "011002", "--fiscal-year", "来年")
+
+
+def test_import_units_versioning_across_years(tmp_path: Path, sapporo: Organization) -> None:
+    run("import_units", write(tmp_path, csv_bytes(*TREE_LINES)), "--organization", "011002", "--fiscal-year", "2026")
+    renamed = [line.replace("デジタル推進課", "DX推進課") for line in TREE_LINES]
+    out, _ = run("import_units", write(tmp_path, csv_bytes(*renamed), "v2.csv"), "--organization", "011002", "--fiscal-year", "2027")
+    assert "新規 0件 / 変更 1件 / 変更なし 4件 / 廃止 0件" in out
+    assert units_as_of(organization=sapporo, fiscal_year=2026).node("0201").unit.name == "デジタル推進課"
+    assert units_as_of(organization=sapporo, fiscal_year=2027).node("0201").unit.name == "DX推進課"
