@@ -310,7 +310,12 @@ def _open_source(source: Source, limit: int) -> Iterator[tuple[IO[bytes], int, s
         return
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
-        size = os.stat(path).st_size  # refuse a huge file before reading any of it
+        try:
+            size = os.stat(path).st_size  # refuse a huge file before reading any of it
+        except OSError as exc:
+            raise TabularImportError(f"ファイル「{path}」を開けません（{exc.strerror}）。") from exc
+        if not os.path.isfile(path):
+            raise TabularImportError(f"「{path}」はファイルではありません。")
         if size > limit:
             raise _too_big(size, limit)
         with open(path, "rb") as fh:

@@ -354,6 +354,13 @@ def test_large_file_is_refused_by_size_before_reading(tmp_path: Path, monkeypatc
     assert caught.value.message == "ファイルが大きすぎます（50 MB）。上限は 20 MB です。"
 
 
+def test_missing_path_and_directory(tmp_path: Path):
+    with pytest.raises(TabularImportError, match="を開けません"):
+        read_table(tmp_path / "none.csv", columns=COLUMNS)
+    with pytest.raises(TabularImportError, match="ファイルではありません"):
+        read_table(tmp_path, columns=COLUMNS)
+
+
 def test_max_bytes_applies_to_bytes_and_file_objects():
     data = csv_bytes("職員番号,氏名\n1,a\n")
     with pytest.raises(TabularImportError, match="上限は 10 バイト"):
