@@ -45,8 +45,8 @@ and work on the final schema, so a forgotten re-creation fails the suite.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import ipaddress
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -92,7 +92,7 @@ def audit_record(
     if actor is None and request is not None:
         actor = request_actor(request)
         if actor is None and request.user.is_authenticated:
-            actor = request.user  # type: ignore[assignment]
+            actor = request.user
     user: User | None = actor.user if isinstance(actor, Actor) else actor
     if organization is None and isinstance(actor, Actor):
         organization = actor.organization

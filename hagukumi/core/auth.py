@@ -81,7 +81,7 @@ def login_attempt(*, username: str, password: str, request: HttpRequest) -> User
         _record_failure(user=user, request=request)
         raise LoginRefused()
 
-    user = authenticated  # type: ignore[assignment]
+    user = authenticated
     if user.failed_login_count or user.locked_until:
         user.failed_login_count = 0
         user.locked_until = None

@@ -44,7 +44,7 @@ class IdleSessionTimeoutMiddleware:
                 organization_id = request.session.get(SESSION_ORGANIZATION_KEY)
                 logout(request)
                 audit_record(
-                    actor=actor_for(user, organization_id),  # type: ignore[arg-type]
+                    actor=actor_for(user, organization_id),
                     request=request,
                     action=AuditEvent.Action.LOGOUT,
                     detail={"reason": "idle_timeout"},
@@ -72,7 +72,7 @@ class TenantMiddleware:
             user = request.user
 
             def build() -> Actor:
-                return actor_for(user, request.session.get(SESSION_ORGANIZATION_KEY))  # type: ignore[arg-type]
+                return actor_for(user, request.session.get(SESSION_ORGANIZATION_KEY))
 
             request.actor = SimpleLazyObject(build)  # type: ignore[attr-defined]
         else:

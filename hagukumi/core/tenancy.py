@@ -52,8 +52,10 @@ class Actor:
 def organizations_of(user: User) -> list[Any]:
     """The 団体 a user holds any role in, in a stable order."""
     seen: dict[int, Any] = {}
-    for m in Membership.objects.filter(user=user).select_related("organization").order_by(
-        "organization_id", "role"
+    for m in (
+        Membership.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("organization_id", "role")
     ):
         seen.setdefault(m.organization_id, m.organization)
     return list(seen.values())
@@ -90,4 +92,4 @@ def request_actor(request: HttpRequest) -> Actor | None:
     actor = getattr(request, "actor", None)
     if actor is None or not request.user.is_authenticated:
         return None
-    return actor  # type: ignore[no-any-return]
+    return actor

@@ -35,7 +35,12 @@ from hagukumi.core.auth import (
     session_logout,
 )
 from hagukumi.core.errors import AccessDenied
-from hagukumi.core.forms import AuditSearchForm, LoginForm, OrganizationChoiceForm, PasswordChangeForm
+from hagukumi.core.forms import (
+    AuditSearchForm,
+    LoginForm,
+    OrganizationChoiceForm,
+    PasswordChangeForm,
+)
 from hagukumi.core.middleware import IDLE_LOGOUT_SESSION_KEY
 from hagukumi.core.models import Role, User
 from hagukumi.core.selectors import home_for
@@ -116,7 +121,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def select_organization(request: HttpRequest) -> HttpResponse:
     actor = cast(Actor, request_actor(request))
-    form = OrganizationChoiceForm(request.POST if request.method == "POST" else None, organizations=actor.organizations)
+    form = OrganizationChoiceForm(
+        request.POST if request.method == "POST" else None, organizations=actor.organizations
+    )
     if request.method == "POST" and form.is_valid():
         try:
             organization_select(
@@ -186,4 +193,3 @@ def health(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
-

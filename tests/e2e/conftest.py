@@ -208,7 +208,9 @@ class PageGuard:
             self.external_requests.append(url)
 
     def _on_load(self, page: Any) -> None:
-        self._awaiting_scan = page.url
+        # Our documents only: the browser's own error pages get no init script.
+        if page.url.startswith(("http://", "https://")):
+            self._awaiting_scan = page.url
 
     def _on_axe_report(self, source: Any, report: dict[str, Any]) -> None:
         self._awaiting_scan = None

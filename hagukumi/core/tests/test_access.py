@@ -157,7 +157,10 @@ def test_scope_to_organization(user_with_role, two_units):
     actor = actor_for(user_with_role(Role.STAFF))
     assert list(scope_to_organization(actor, Unit.objects.all())) == [mine]
     assert list(scope_to_organization(None, Unit.objects.all())) == []
-    assert list(scope_to_organization(Actor(user=UserFactory(), organization=None), Unit.objects)) == []
+    assert (
+        list(scope_to_organization(Actor(user=UserFactory(), organization=None), Unit.objects))
+        == []
+    )
 
 
 # role_required / public_view ---------------------------------------------------------

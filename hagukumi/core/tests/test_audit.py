@@ -213,7 +213,7 @@ def test_the_purge_gate_opens_for_one_transaction_only():
         _raw(f"DELETE FROM {TABLE}")
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {SQLITE_PURGE_GATE_TABLE}")  # noqa: S608
+            cursor.execute(f"SELECT count(*) FROM {SQLITE_PURGE_GATE_TABLE}")
             assert cursor.fetchone()[0] == 0
     assert audit_purge_for_tests() == 1
     assert AuditEvent.objects.count() == 0

@@ -28,7 +28,9 @@ def _login(client: Client, username: str, password: str = TEST_PASSWORD, **extra
 
 
 def _actions(**filters: object) -> list[str]:
-    return list(AuditEvent.objects.filter(**filters).order_by("id").values_list("action", flat=True))
+    return list(
+        AuditEvent.objects.filter(**filters).order_by("id").values_list("action", flat=True)
+    )
 
 
 def test_the_urls():
@@ -108,7 +110,9 @@ def test_five_failures_lock_the_account_for_15_minutes(client, user_with_role, s
     user.refresh_from_db()
     assert is_locked(user)
     assert user.locked_until is not None
-    assert dt.timedelta(minutes=14) < user.locked_until - start <= dt.timedelta(minutes=15, seconds=5)
+    assert (
+        dt.timedelta(minutes=14) < user.locked_until - start <= dt.timedelta(minutes=15, seconds=5)
+    )
     assert _actions() == [Action.LOGIN_FAILED] * 5 + [Action.LOCKED]
 
     # The right password does not help while locked; the message is the usual one.

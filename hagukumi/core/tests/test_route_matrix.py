@@ -18,8 +18,11 @@ that creates the object in `world.organization` and returns the URL kwargs.
 `.organization`). Builders live in each app's `tests/route_kwargs.py`:
 
     # hagukumi/people/tests/route_kwargs.py
-    ROUTE_KWARGS = {"people:staff_detail": lambda world: {"pk": StaffFactory(organization=world.organization).pk}}
-    SHARED_ROUTES = {"cases:case_detail"}   # optional: objects every 団体 may see
+    def _staff(world):
+        return {"pk": StaffFactory(organization=world.organization).pk}
+
+    ROUTE_KWARGS = {"people:staff_detail": _staff}
+    SHARED_ROUTES = {"cases:case_detail"}  # optional: objects every 団体 may see
 
 A route with parameters and no builder fails the test, so each new URL brings one.
 """
@@ -83,9 +86,7 @@ def _walk(
     for entry in patterns:
         route = prefix + str(entry.pattern)
         has_parameters = parameters or entry.pattern.regex.groups > 0
-        if route.startswith(SKIPPED_PREFIXES) or route.startswith(
-            settings.STATIC_URL.lstrip("/")
-        ):
+        if route.startswith(SKIPPED_PREFIXES) or route.startswith(settings.STATIC_URL.lstrip("/")):
             continue
         if isinstance(entry, URLResolver):
             ns = namespace
@@ -145,9 +146,7 @@ def test_every_route_is_named():
 
 
 def test_every_view_declares_its_roles():
-    missing = [
-        f"{r.name} ({r.route})" for r in ROUTES if not hasattr(r.callback, "hagukumi_roles")
-    ]
+    missing = [f"{r.name} ({r.route})" for r in ROUTES if not hasattr(r.callback, "hagukumi_roles")]
     assert not missing, (
         "every view declares its roles: role_required(...) か public_view を付けてください: "
         + ", ".join(missing)
@@ -156,7 +155,9 @@ def test_every_view_declares_its_roles():
 
 def test_every_route_with_parameters_has_a_kwargs_builder():
     builders, _ = route_kwargs_builders()
-    missing = [f"{r.name} ({r.route})" for r in ROUTES if r.has_parameters and r.name not in builders]
+    missing = [
+        f"{r.name} ({r.route})" for r in ROUTES if r.has_parameters and r.name not in builders
+    ]
     assert not missing, (
         "URL パラメータの組み立て方がありません。hagukumi/<app>/tests/route_kwargs.py の "
         "ROUTE_KWARGS に追加してください: " + ", ".join(missing)
@@ -184,8 +185,12 @@ def _clients(world: RouteWorld) -> dict[str, Client]:
         clients[role].force_login(user)
     outsider = UserFactory()
     for role in Role.values:
-        unit = UnitFactory(organization=world.other_organization) if role == Role.UNIT_HEAD else None
-        MembershipFactory(user=outsider, organization=world.other_organization, role=role, unit=unit)
+        unit = (
+            UnitFactory(organization=world.other_organization) if role == Role.UNIT_HEAD else None
+        )
+        MembershipFactory(
+            user=outsider, organization=world.other_organization, role=role, unit=unit
+        )
     clients[OUTSIDER] = Client()
     clients[OUTSIDER].force_login(outsider)
     return clients
@@ -222,7 +227,9 @@ def test_route_matrix(route: Route, world: RouteWorld) -> None:
         elif actor == ANONYMOUS:
             expected = "login"
         elif actor == OUTSIDER:
-            expected = "not_found" if route.has_parameters and route.name not in shared else "allowed"
+            expected = (
+                "not_found" if route.has_parameters and route.name not in shared else "allowed"
+            )
         elif not roles or actor in roles:
             expected = "allowed"
         else:

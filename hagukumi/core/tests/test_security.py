@@ -73,8 +73,13 @@ def _settings_in_subprocess(**env: str) -> dict[str, str]:
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("HAGUKUMI_", "DEBUG"))}
     clean.update({"SECRET_KEY": "subprocess-test-key", **env})
-    out = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], env=clean, cwd=ROOT, capture_output=True, text=True, check=True
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=clean,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     keys = ["https", "session_secure", "csrf_secure", "hsts", "httponly"]
     return dict(zip(keys, out, strict=True))

@@ -83,7 +83,7 @@ def test_tree_shows_the_chosen_year(client: Client, user_with_role, tree) -> Non
 
 def test_tree_page_query_count(client: Client, user_with_role, tree, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     login(client, user_with_role, Role.STAFF)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         client.get(tree_url())
 
 

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.table import Table
 
-from hagukumi.core.management.commands.load_demo import demo_modules
+from hagukumi.core.management.commands import load_demo
 
 SERVER_URL = "http://127.0.0.1:8000/"
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         rows: list[tuple[str, str, str]] = []
-        for _label, module in demo_modules():
+        for _label, module in load_demo.demo_modules():
             logins = getattr(module, "logins", None)
             if logins is not None:
                 rows.extend((str(u), str(p), str(d)) for u, p, d in logins())
@@ -37,4 +37,4 @@ class Command(BaseCommand):
             table.add_row(*row)
         buffer = io.StringIO()
         Console(file=buffer, width=120, color_system=None, highlight=False).print(table)
-        self.stdout.write(buffer.getvalue().rstrip("\n"))
+        self.stdout.write("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()))

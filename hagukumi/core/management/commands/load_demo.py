@@ -38,7 +38,9 @@ def demo_modules() -> list[tuple[str, ModuleType]]:
 
 
 class Command(BaseCommand):
-    help = "デモ用のデータ（デモ団体・利用者など）を読み込みます。何度実行しても同じ結果になります。"
+    help = (
+        "デモ用のデータ（デモ団体・利用者など）を読み込みます。何度実行しても同じ結果になります。"
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for label, module in demo_modules():
@@ -49,5 +51,7 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     summary = load()
             except ApplicationError as exc:
-                raise CommandError(f"{label}: デモデータを読み込めませんでした。{exc.message}") from exc
+                raise CommandError(
+                    f"{label}: デモデータを読み込めませんでした。{exc.message}"
+                ) from exc
             self.stdout.write(f"{label}: {summary}")
