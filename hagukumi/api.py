@@ -4,12 +4,14 @@ Every operation needs a logged-in session (`django_auth`); for unsafe methods
 ninja's session auth also checks the CSRF token (header X-CSRFToken), as the
 web forms do. The Swagger UI at /api/v1/docs and the OpenAPI document at
 /api/v1/openapi.json are served by the app itself (ninja's bundled static
-files), so they work inside LGWAN with no request to the internet.
+files, our page template in templates/ninja/swagger.html), so they work inside
+LGWAN with no request to the internet and under the CSP `script-src 'self'`.
 """
 
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from hagukumi.core.access import install_api_error_handlers
 from hagukumi.core.api import router as core_router
 
 api = NinjaAPI(
@@ -19,5 +21,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=django_auth,
 )
+# AccessDenied → 404 (never 403: no existence leaks), ApplicationError → 400.
+install_api_error_handlers(api)
 
 api.add_router("/", core_router)

@@ -159,3 +159,7 @@ class CaseFact(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value.normalize():f}{self.unit}"
+
+
+# The search index tables live with the search package; imported here so Django registers them.
+from hagukumi.cases.search.models import CaseSearchStatistics, CaseSearchUnit  # noqa: E402,F401

@@ -18,10 +18,10 @@ class CoreConfig(AppConfig):
         from hagukumi.core.models import Role
         from hagukumi.core.registries import NavItem, register_nav_item
 
-        register_nav_item(NavItem(key="home", label="ホーム", url_name="core:home", order=0))
+        register_nav_item(NavItem(key="core-home", label="ホーム", url_name="core:home", order=0))
         register_nav_item(
             NavItem(
-                key="audit",
+                key="core-audit",
                 label="監査ログ",
                 url_name="core:audit",
                 order=900,
@@ -44,8 +44,10 @@ def check_nav_urls(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
         except NoReverseMatch:
             errors.append(
                 checks.Error(
-                    f"ナビゲーション項目 {item.key!r} の URL 名 {item.url_name!r} が見つかりません。",
-                    hint="urls.py で name を定義するか、register_nav_item の url_name を直してください。",
+                    f"ナビゲーション項目 {item.key!r} の URL 名 {item.url_name!r} "
+                    "が見つかりません。",
+                    hint="urls.py で name を定義するか、"
+                    "register_nav_item の url_name を直してください。",
                     id="hagukumi.E001",
                 )
             )

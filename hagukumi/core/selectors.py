@@ -14,7 +14,7 @@ from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of
 
 # Navigation key of the home page itself: never shown as a card on the home page.
-HOME_NAV_KEY = "home"
+HOME_NAV_KEY = "core-home"
 
 
 @dataclass(frozen=True)
@@ -26,39 +26,40 @@ class Task:
     nav_key: str = ""
 
 
-# What each role can do here (DESIGN.md "Who uses it"). Apps that build a feature
-# register a nav entry with the key named here and the task becomes a link.
+# What each role can do here (DESIGN.md "Who uses it"). Navigation keys are
+# "<app>-<page>"; an app that builds the feature registers its nav entry under the
+# key named here, and the task becomes a link for the roles that can see it.
 ROLE_TASKS: dict[str, tuple[Task, ...]] = {
     Role.DX_OFFICE: (
-        Task("人材類型・スキルの枠組みを整える", "frameworks"),
-        Task("研修・育成プログラムを運営する", "training"),
-        Task("基本方針・育成計画と目標を管理する", "plans"),
-        Task("先進事例を探す", "cases"),
+        Task("人材類型・スキルの枠組みを整える", "frameworks-list"),
+        Task("研修・育成プログラムを運営する", "training-courses"),
+        Task("基本方針・育成計画と目標を管理する", "plans-list"),
+        Task("先進事例を探す", "cases-search"),
     ),
     Role.HR: (
-        Task("職員名簿を取り込む", "people"),
-        Task("所属（組織図）を管理する", "units"),
-        Task("異動・任用の記録を管理する", "people"),
+        Task("職員名簿を取り込む", "people-roster"),
+        Task("所属（組織図）を管理する", "orgs-units"),
+        Task("異動・任用の記録を管理する", "people-roster"),
     ),
     Role.UNIT_HEAD: (
-        Task("所属職員の育成状況を確認する", "people"),
-        Task("DX推進リーダーを推薦する", "designations"),
-        Task("上司評価を確認する", "assessments"),
+        Task("所属職員の育成状況を確認する", "people-roster"),
+        Task("DX推進リーダーを推薦する", "people-designations"),
+        Task("上司評価を確認する", "assessments-confirm"),
     ),
     Role.STAFF: (
-        Task("自分のプロフィールを確認する", "my_profile"),
-        Task("自己評価を入力する", "assessments"),
-        Task("研修に申し込む", "training"),
-        Task("先進事例を探す", "cases"),
+        Task("自分のプロフィールを確認する", "people-my-profile"),
+        Task("自己評価を入力する", "assessments-self"),
+        Task("研修に申し込む", "training-courses"),
+        Task("先進事例を探す", "cases-search"),
     ),
     Role.PREFECTURE_SUPPORT: (
-        Task("市町村の集計を見る", "support"),
-        Task("人材バンク・アドバイザーを管理する", "experts"),
-        Task("相談記録をつける", "consultations"),
+        Task("市町村の集計を見る", "support-municipalities"),
+        Task("人材バンク・アドバイザーを管理する", "support-experts"),
+        Task("相談記録をつける", "support-consultations"),
     ),
     Role.SYSTEM_ADMIN: (
-        Task("監査ログを確認する", "audit"),
-        Task("利用者と役割を管理する", "users"),
+        Task("監査ログを確認する", "core-audit"),
+        Task("利用者と役割を管理する", "core-users"),
     ),
 }
 

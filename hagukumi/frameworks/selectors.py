@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from hagukumi.core.errors import AccessDenied, ApplicationError
 from hagukumi.core.tenancy import Actor
@@ -12,6 +13,7 @@ from hagukumi.frameworks.models import (
     Competency,
     Framework,
     FrameworkVersion,
+    MicType,
     TalentType,
     VersionStatus,
 )
@@ -187,3 +189,57 @@ def frameworks_for(*, actor: Actor) -> QuerySet[Framework]:
     return Framework.objects.filter(is_template=False, owner_id=actor.organization_id).order_by(
         "code"
     )
+
+
+def frameworks_visible(*, actor: Actor) -> QuerySet[Framework]:
+    """Templates, then the actor's 団体's frameworks, with their versions."""
+    own = Q(is_template=False, owner_id=actor.organization_id) if actor.organization_id else Q()
+    query = Q(is_template=True) | own if actor.organization_id else Q(is_template=True)
+    return (
+        Framework.objects.filter(query)
+        .select_related("owner")
+        .prefetch_related("versions")
+        .order_by("-is_template", "code")
+    )
+
+
+def framework_version_shown(*, framework: Framework, number: int | None = None) -> FrameworkVersion:
+    """Version `number`, else the latest published one, else the latest (a first draft)."""
+    versions = framework.versions.order_by("-number")
+    found = (
+        versions.filter(number=number).first()
+        if number is not None
+        else versions.filter(status=VersionStatus.PUBLISHED).first() or versions.first()
+    )
+    if found is None:
+        raise AccessDenied()
+    return found
+
+
+def framework_draft(*, framework: Framework) -> FrameworkVersion | None:
+    return framework.versions.filter(status=VersionStatus.DRAFT).first()
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One MIC guidebook type (or 対応なし) with the talent types of each side that map to it."""
+
+    mic_type: str
+    label: str
+    left: list[dict[str, Any]]
+    right: list[dict[str, Any]]
+
+
+def framework_comparison(*, left: dict[str, Any], right: dict[str, Any]) -> list[ComparisonRow]:
+    """Two frameworks' talent types side by side, aligned by `mic_type` (seed 001's three types)."""
+    rows = []
+    for value, label in [*[(v, lbl) for v, lbl in MicType.choices if v], ("", "対応なし")]:
+        row = ComparisonRow(
+            mic_type=value,
+            label=label,
+            left=[t for t in left["talent_types"] if t["mic_type"] == value],
+            right=[t for t in right["talent_types"] if t["mic_type"] == value],
+        )
+        if row.left or row.right or value:
+            rows.append(row)
+    return rows

@@ -225,6 +225,8 @@ def load() -> str:
     org = _ensure_organization()
     units = _ensure_units(org, fiscal_year)
     users = _ensure_users(org, fiscal_year)
+    if not units and not users:
+        return f"{org.display_full_name}: 作成済みです（変更なし）。"
     return f"{org.display_full_name}: 所属 {units}件、利用者 {users}名を作成しました。"
 
 

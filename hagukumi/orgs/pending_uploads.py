@@ -97,9 +97,8 @@ def take(
     entry = request.session.get(_session_key(purpose))
     if not entry or not secrets.compare_digest(str(entry.get("token", "")), token):
         return None
-    discard_later = entry["token"]
     request.session.pop(_session_key(purpose), None)
-    path = _directory(purpose) / f"{discard_later}.upload"
+    path = _directory(purpose) / f"{entry['token']}.upload"
     try:
         data = path.read_bytes()
     except FileNotFoundError:

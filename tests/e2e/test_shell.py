@@ -107,7 +107,9 @@ def test_wrong_password_shows_a_japanese_error(page: Any, user_with_role: Any) -
     page.get_by_role("button", name="ログイン").click()
 
     alert = page.get_by_role("alert")
-    assert "ログインできませんでした。利用者IDとパスワードを確認してください。" in alert.inner_text()
+    assert (
+        "ログインできませんでした。利用者IDとパスワードを確認してください。" in alert.inner_text()
+    )
     assert page.url.endswith(reverse("core:login"))
     assert not page.locator(NAV).count()
 

@@ -47,7 +47,7 @@ def nav_link(item: NavItem, request: HttpRequest | None) -> NavLink:
 def nav_links(context: template.Context) -> list[NavLink]:
     """The actor's navigation entries (from the registry) with their URLs and state."""
     request = context.get("request")
-    return [nav_link(item, request) for item in context.get("nav_items", [])]
+    return [nav_link(item, request) for item in context.get("nav_items") or []]
 
 
 @register.simple_tag(takes_context=True)

@@ -84,26 +84,34 @@ def test_import_units(tmp_path: Path, sapporo: Organization) -> None:
 
 def test_import_units_dry_run(tmp_path: Path, sapporo: Organization) -> None:
     path = write(tmp_path, csv_bytes(*TREE_LINES))
-    out, _ = run("import_units", path, "--organization", "01100", "--fiscal-year", "R8", "--dry-run")
+    out, _ = run(
+        "import_units", path, "--organization", "01100", "--fiscal-year", "R8", "--dry-run"
+    )
     assert "新規 5件 / 変更 0件 / 変更なし 0件 / 廃止 0件" in out
     assert "行 3 0101 人事課: 新規" in out
     assert not Unit.objects.filter(organization=sapporo).exists()
 
 
-def test_import_units_default_year_is_the_current_one(tmp_path: Path, sapporo: Organization) -> None:
+def test_import_units_default_year_is_the_current_one(
+    tmp_path: Path, sapporo: Organization
+) -> None:
     from django.utils import timezone
 
     from hagukumi.core.wareki import fiscal_year_of
 
     run("import_units", write(tmp_path, csv_bytes("01,総務部,,部,")), "--organization", "011002")
-    assert Unit.objects.get(organization=sapporo).valid_from_fy == fiscal_year_of(timezone.localdate())
+    assert Unit.objects.get(organization=sapporo).valid_from_fy == fiscal_year_of(
+        timezone.localdate()
+    )
 
 
 def test_import_units_errors_go_to_stderr(tmp_path: Path, sapporo: Organization) -> None:
     path = write(tmp_path, csv_bytes("01,総務部,,部,", "01,企画部,,部,", "02,市民部,77,部,"))
     err = StringIO()
     with pytest.raises(CommandError) as exc:
-        call_command("import_units", path, "--organization", "011002", stdout=StringIO(), stderr=err)
+        call_command(
+            "import_units", path, "--organization", "011002", stdout=StringIO(), stderr=err
+        )
     assert exc.value.returncode == 1
     assert err.getvalue().splitlines() == [
         "行 3 列 所属コード: 所属コード「01」が重複しています（行 2 と行 3）。",
@@ -114,7 +122,9 @@ def test_import_units_errors_go_to_stderr(tmp_path: Path, sapporo: Organization)
 
 def test_import_units_invalid_organization_code(tmp_path: Path) -> None:
     path = write(tmp_path, csv_bytes(*TREE_LINES))
-    with pytest.raises(CommandError, match="団体コード 011003 の検査数字が正しくありません（正しくは 011002）"):
+    with pytest.raises(
+        CommandError, match="団体コード 011003 の検査数字が正しくありません（正しくは 011002）"
+    ):
         run("import_units", path, "--organization", "011003")
     assert not Unit.objects.exists()
 
@@ -131,13 +141,37 @@ def test_import_units_missing_file(tmp_path: Path) -> None:
 
 def test_import_units_bad_fiscal_year(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="年度"):
-        run("import_units", write(tmp_path, csv_bytes(*TREE_LINES)), "--organization", "011002", "--fiscal-year", "来年")
+        run(
+            "import_units",
+            write(tmp_path, csv_bytes(*TREE_LINES)),
+            "--organization",
+            "011002",
+            "--fiscal-year",
+            "来年",
+        )
 
 
 def test_import_units_versioning_across_years(tmp_path: Path, sapporo: Organization) -> None:
-    run("import_units", write(tmp_path, csv_bytes(*TREE_LINES)), "--organization", "011002", "--fiscal-year", "2026")
+    run(
+        "import_units",
+        write(tmp_path, csv_bytes(*TREE_LINES)),
+        "--organization",
+        "011002",
+        "--fiscal-year",
+        "2026",
+    )
     renamed = [line.replace("デジタル推進課", "DX推進課") for line in TREE_LINES]
-    out, _ = run("import_units", write(tmp_path, csv_bytes(*renamed), "v2.csv"), "--organization", "011002", "--fiscal-year", "2027")
+    out, _ = run(
+        "import_units",
+        write(tmp_path, csv_bytes(*renamed), "v2.csv"),
+        "--organization",
+        "011002",
+        "--fiscal-year",
+        "2027",
+    )
     assert "新規 0件 / 変更 1件 / 変更なし 4件 / 廃止 0件" in out
-    assert units_as_of(organization=sapporo, fiscal_year=2026).node("0201").unit.name == "デジタル推進課"
+    assert (
+        units_as_of(organization=sapporo, fiscal_year=2026).node("0201").unit.name
+        == "デジタル推進課"
+    )
     assert units_as_of(organization=sapporo, fiscal_year=2027).node("0201").unit.name == "DX推進課"

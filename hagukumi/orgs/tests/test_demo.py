@@ -17,26 +17,40 @@ pytestmark = pytest.mark.django_db
 
 def test_load_is_idempotent_and_builds_the_demo() -> None:
     first = demo.load()
-    counts = (Organization.objects.count(), Unit.objects.count(), User.objects.count(), Membership.objects.count())
+    counts = (
+        Organization.objects.count(),
+        Unit.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
     demo.load()
-    assert (Organization.objects.count(), Unit.objects.count(), User.objects.count(), Membership.objects.count()) == counts
+    assert (
+        Organization.objects.count(),
+        Unit.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    ) == counts
     assert "デモ市（デモ）" in first
 
     org = demo.demo_organization()
-    assert org is not None and org.is_demo and org.code is None
+    assert org is not None
+    assert org.is_demo
+    assert org.code is None
     assert org.prefecture.code == "010006"
     assert org.display_name == "デモ市（デモ）"
 
     tree = units_as_of(organization=org, fiscal_year=fiscal_year_of(timezone.localdate()))
     departments = [n for n in tree.roots]
-    assert len(departments) == 6 and all(n.unit.kind == "部" for n in departments)
+    assert len(departments) == 6
+    assert all(n.unit.kind == "部" for n in departments)
     sections = [n for n in tree if n.unit.kind == "課"]
     assert len(sections) == 60
     assert all(n.depth == 1 for n in sections)
     assert all(len(d.children) == 10 for d in departments)
     assert any(n.unit.kind == "係" and n.depth == 2 for n in tree)
     digital = next(n for n in tree if n.unit.name == "デジタル推進課")
-    assert "情報政策" in digital.unit.functions and digital.parent.unit.name == "企画部"
+    assert "情報政策" in digital.unit.functions
+    assert digital.parent.unit.name == "企画部"
 
 
 def test_one_login_per_role() -> None:
@@ -48,8 +62,14 @@ def test_one_login_per_role() -> None:
         assert password == demo.DEMO_PASSWORD
         assert authenticate(username=username, password=password) is not None, username
         assert description
-    roles = {m.user.username: m for m in Membership.objects.select_related("user", "organization", "unit")}
-    assert roles["pref"].role == Role.PREFECTURE_SUPPORT and roles["pref"].organization.code == "010006"
-    assert roles["head"].role == Role.UNIT_HEAD and roles["head"].unit.name == "デジタル推進課"
-    assert roles["admin"].role == Role.SYSTEM_ADMIN and roles["admin"].organization == org
+    roles = {
+        m.user.username: m
+        for m in Membership.objects.select_related("user", "organization", "unit")
+    }
+    assert roles["pref"].role == Role.PREFECTURE_SUPPORT
+    assert roles["pref"].organization.code == "010006"
+    assert roles["head"].role == Role.UNIT_HEAD
+    assert roles["head"].unit.name == "デジタル推進課"
+    assert roles["admin"].role == Role.SYSTEM_ADMIN
+    assert roles["admin"].organization == org
     assert {roles[u].role for u in ("dx", "hr", "staff")} == {Role.DX_OFFICE, Role.HR, Role.STAFF}

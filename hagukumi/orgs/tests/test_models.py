@@ -54,7 +54,8 @@ def test_known_codes(code: str, name: str) -> None:
 
 def test_every_master_code_has_a_valid_check_digit() -> None:
     codes = [o.code for o in master()]
-    assert codes and all(validate_organization_code(c) == c for c in codes if c)
+    assert codes
+    assert all(validate_organization_code(c) == c for c in codes if c)
 
 
 def test_master_kana_is_full_width_katakana() -> None:
@@ -94,7 +95,11 @@ def test_kinds(code: str, kind: str) -> None:
 def test_no_ward_of_a_designated_city() -> None:
     # 札幌市中央区 (011011) is an administrative ward, not a 団体.
     assert not Organization.objects.filter(code="011011").exists()
-    assert not Organization.objects.filter(name__endswith="区").exclude(prefecture__code="130001").exists()
+    assert (
+        not Organization.objects.filter(name__endswith="区")
+        .exclude(prefecture__code="130001")
+        .exists()
+    )
 
 
 def test_national_ministry_has_no_code() -> None:
@@ -106,7 +111,9 @@ def test_full_and_display_names() -> None:
     sapporo = Organization.objects.get(code="011002")
     assert sapporo.full_name == "北海道札幌市"
     assert Organization.objects.get(code="010006").full_name == "北海道"
-    demo = OrganizationFactory(code=None, is_demo=True, name="デモ市", prefecture=sapporo.prefecture)
+    demo = OrganizationFactory(
+        code=None, is_demo=True, name="デモ市", prefecture=sapporo.prefecture
+    )
     assert demo.display_name == "デモ市（デモ）"
     assert demo.display_full_name == "北海道デモ市（デモ）"
     assert str(demo) == "デモ市（デモ）"
@@ -153,7 +160,9 @@ def test_validate_accepts_full_width_and_five_digits() -> None:
 def test_validate_wrong_check_digit_message() -> None:
     with pytest.raises(ApplicationError) as exc:
         validate_organization_code("010007")
-    assert exc.value.message == "団体コード 010007 の検査数字が正しくありません（正しくは 010006）。"
+    assert (
+        exc.value.message == "団体コード 010007 の検査数字が正しくありません（正しくは 010006）。"
+    )
 
 
 @pytest.mark.parametrize("bad", ["", "1234", "1234567", "01100a", "札幌"])

@@ -28,7 +28,21 @@ pytestmark = pytest.mark.django_db
 # --- 団体 ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["札幌", "札幌市", "さっぽろ", "サッポロ", "ｻｯﾎﾟﾛ", "北海道札幌市", "北海道 札幌市", "011002", "01100", "０１１００２"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "札幌",
+        "札幌市",
+        "さっぽろ",
+        "サッポロ",
+        "ｻｯﾎﾟﾛ",
+        "北海道札幌市",
+        "北海道 札幌市",
+        "011002",
+        "01100",
+        "０１１００２",
+    ],
+)
 def test_search_finds_sapporo_first(text: str) -> None:
     assert organization_search(text=text)[0].code == "011002"
 

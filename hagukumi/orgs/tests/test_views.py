@@ -66,7 +66,9 @@ def test_every_role_browses_the_tree(client: Client, user_with_role, tree, role:
     assert response.status_code == 200
     html = response.content.decode()
     assert "令和8年度 (2026)" in html
-    assert "デジタル推進課" in html and "情報政策" in html and "研修係" in html
+    assert "デジタル推進課" in html
+    assert "情報政策" in html
+    assert "研修係" in html
     assert (reverse("orgs:unit_create") in html) == (role in EDITORS)
 
 
@@ -74,14 +76,23 @@ def test_tree_shows_the_chosen_year(client: Client, user_with_role, tree) -> Non
     login(client, user_with_role, Role.HR)
     client.post(
         reverse("orgs:unit_edit", args=[tree["0201"].pk]),
-        {"fy": 2027, "name": "DX推進課", "kind": "課", "functions": "情報政策", "parent": tree["02"].pk},
+        {
+            "fy": 2027,
+            "name": "DX推進課",
+            "kind": "課",
+            "functions": "情報政策",
+            "parent": tree["02"].pk,
+        },
     )
     assert "DX推進課" in client.get(tree_url(2027)).content.decode()
     html_2026 = client.get(tree_url(2026)).content.decode()
-    assert "DX推進課" not in html_2026 and "デジタル推進課" in html_2026
+    assert "DX推進課" not in html_2026
+    assert "デジタル推進課" in html_2026
 
 
-def test_tree_page_query_count(client: Client, user_with_role, tree, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_tree_page_query_count(
+    client: Client, user_with_role, tree, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     login(client, user_with_role, Role.STAFF)
     with django_assert_max_num_queries(8):
         client.get(tree_url())
@@ -96,7 +107,9 @@ def test_another_organizations_tree_is_not_shown(client: Client, user_with_role,
 
 
 @pytest.mark.parametrize("role", NON_EDITORS)
-def test_non_editors_get_404_on_every_edit_page(client: Client, user_with_role, tree, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_non_editors_get_404_on_every_edit_page(
+    client: Client, user_with_role, tree, role: str
+) -> None:  # type: ignore[no-untyped-def]
     login(client, user_with_role, role)
     pk = tree["0101"].pk
     for url in (
@@ -115,26 +128,43 @@ def test_editor_of_another_organization_gets_404(client: Client, user_with_role,
     login(client, user_with_role, Role.HR, org=OrganizationFactory())
     pk = tree["0101"].pk
     assert client.get(reverse("orgs:unit_edit", args=[pk])).status_code == 404
-    response = client.post(reverse("orgs:unit_edit", args=[pk]), {"fy": FY, "name": "乗っ取り課", "kind": "課"})
+    response = client.post(
+        reverse("orgs:unit_edit", args=[pk]), {"fy": FY, "name": "乗っ取り課", "kind": "課"}
+    )
     assert response.status_code == 404
     assert client.post(reverse("orgs:unit_close", args=[pk]), {"fy": FY}).status_code == 404
     assert Unit.objects.get(pk=pk).name == "人事課"
 
 
 @pytest.mark.parametrize("role", EDITORS)
-def test_add_a_child_unit(client: Client, user_with_role, organization: Organization, tree, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_add_a_child_unit(
+    client: Client, user_with_role, organization: Organization, tree, role: str
+) -> None:  # type: ignore[no-untyped-def]
     login(client, user_with_role, role)
     url = f"{reverse('orgs:unit_create')}?fy={FY}&parent={tree['0101'].pk}"
     form = client.get(url)
     assert form.status_code == 200
     html = form.content.decode()
-    assert "※必須" in html and 'list="unit-kind-suggestions"' in html
-    response = client.post(url, {"fy": FY, "code": "010102", "name": "給与係", "kind": "係", "functions": "人事、給与", "parent": tree["0101"].pk})
+    assert "※必須" in html
+    assert 'list="unit-kind-suggestions"' in html
+    response = client.post(
+        url,
+        {
+            "fy": FY,
+            "code": "010102",
+            "name": "給与係",
+            "kind": "係",
+            "functions": "人事、給与",
+            "parent": tree["0101"].pk,
+        },
+    )
     assert response.status_code == 302
     node = units_as_of(organization=organization, fiscal_year=FY).node("010102")
     assert node.parent.unit.code == "0101"
     assert node.unit.functions == ["人事", "給与"]
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, target_id=str(node.unit.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.CREATE, target_id=str(node.unit.pk)
+    ).exists()
 
 
 def test_add_with_errors_shows_them_accessibly(client: Client, user_with_role, tree) -> None:  # type: ignore[no-untyped-def]
@@ -142,31 +172,45 @@ def test_add_with_errors_shows_them_accessibly(client: Client, user_with_role, t
     response = client.post(reverse("orgs:unit_create"), {"fy": FY, "code": "", "name": ""})
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'aria-invalid="true"' in html and "aria-describedby" in html
+    assert 'aria-invalid="true"' in html
+    assert "aria-describedby" in html
     response = client.post(reverse("orgs:unit_create"), {"fy": FY, "code": "01", "name": "重複部"})
     assert "既に使われています" in response.content.decode()
 
 
-def test_rename_and_move_for_a_year(client: Client, user_with_role, organization: Organization, tree) -> None:  # type: ignore[no-untyped-def]
+def test_rename_and_move_for_a_year(
+    client: Client, user_with_role, organization: Organization, tree
+) -> None:  # type: ignore[no-untyped-def]
     login(client, user_with_role, Role.DX_OFFICE)
     url = f"{reverse('orgs:unit_edit', args=[tree['0101'].pk])}?fy=2027"
     page = client.get(url).content.decode()
-    assert 'value="人事課"' in page and "履歴" in page
-    response = client.post(url, {"fy": 2027, "name": "職員課", "kind": "課", "functions": "人事", "parent": tree["02"].pk})
+    assert 'value="人事課"' in page
+    assert "履歴" in page
+    response = client.post(
+        url,
+        {"fy": 2027, "name": "職員課", "kind": "課", "functions": "人事", "parent": tree["02"].pk},
+    )
     assert response.status_code == 302
     new_tree = units_as_of(organization=organization, fiscal_year=2027)
     assert new_tree.node("0101").unit.name == "職員課"
     assert new_tree.node("0101").parent.unit.code == "02"
-    assert units_as_of(organization=organization, fiscal_year=2026).node("0101").unit.name == "人事課"
+    assert (
+        units_as_of(organization=organization, fiscal_year=2026).node("0101").unit.name == "人事課"
+    )
 
 
-def test_edit_cannot_choose_itself_or_a_descendant_as_parent(client: Client, user_with_role, tree) -> None:  # type: ignore[no-untyped-def]
+def test_edit_cannot_choose_itself_or_a_descendant_as_parent(
+    client: Client, user_with_role, tree
+) -> None:  # type: ignore[no-untyped-def]
     login(client, user_with_role, Role.HR)
     url = reverse("orgs:unit_edit", args=[tree["01"].pk])
     html = client.get(f"{url}?fy={FY}").content.decode()
     assert f'value="{tree["010101"].pk}"' not in html
-    response = client.post(url, {"fy": FY, "name": "総務部", "kind": "部", "parent": tree["010101"].pk})
-    assert response.status_code == 200 and 'aria-invalid="true"' in response.content.decode()
+    response = client.post(
+        url, {"fy": FY, "name": "総務部", "kind": "部", "parent": tree["010101"].pk}
+    )
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.content.decode()
 
 
 def test_close_a_unit(client: Client, user_with_role, organization: Organization, tree) -> None:  # type: ignore[no-untyped-def]
@@ -176,7 +220,8 @@ def test_close_a_unit(client: Client, user_with_role, organization: Organization
     assert client.post(url, {"fy": 2027}).status_code == 302
     assert units_as_of(organization=organization, fiscal_year=2027).node("010101") is None
     refused = client.post(reverse("orgs:unit_close", args=[tree["01"].pk]), {"fy": 2027})
-    assert refused.status_code == 200 and "廃止できません" in refused.content.decode()
+    assert refused.status_code == 200
+    assert "廃止できません" in refused.content.decode()
 
 
 # --- import ----------------------------------------------------------------------------
@@ -186,12 +231,18 @@ def upload(data: bytes, name: str = "units.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="text/csv")
 
 
-def test_import_preview_then_confirm(client: Client, user_with_role, organization: Organization, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_preview_then_confirm(
+    client: Client, user_with_role, organization: Organization, data_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
     login(client, user_with_role, Role.HR)
     assert client.get(reverse("orgs:unit_import")).status_code == 200
-    preview = client.post(reverse("orgs:unit_import"), {"fiscal_year": FY, "file": upload(csv_bytes(*TREE_LINES))})
+    preview = client.post(
+        reverse("orgs:unit_import"), {"fiscal_year": FY, "file": upload(csv_bytes(*TREE_LINES))}
+    )
     html = preview.content.decode()
-    assert preview.status_code == 200 and "まだ取り込んでいません" in html and "取り込む" in html
+    assert preview.status_code == 200
+    assert "まだ取り込んでいません" in html
+    assert "取り込む" in html
     assert not Unit.objects.filter(organization=organization).exists()
     token = preview.context["token"]
     assert list((data_dir / "uploads").rglob("*.upload"))
@@ -201,20 +252,31 @@ def test_import_preview_then_confirm(client: Client, user_with_role, organizatio
     assert not list((data_dir / "uploads").rglob("*.upload"))
     # The token is used once.
     again = client.post(reverse("orgs:unit_import_confirm"), {"token": token})
-    assert again.status_code == 302 and again["Location"] == reverse("orgs:unit_import")
+    assert again.status_code == 302
+    assert again["Location"] == reverse("orgs:unit_import")
 
 
-def test_import_preview_shows_row_errors(client: Client, user_with_role, organization: Organization) -> None:  # type: ignore[no-untyped-def]
+def test_import_preview_shows_row_errors(
+    client: Client, user_with_role, organization: Organization
+) -> None:  # type: ignore[no-untyped-def]
     login(client, user_with_role, Role.HR)
-    response = client.post(reverse("orgs:unit_import"), {"fiscal_year": FY, "file": upload(csv_bytes("01,総務部,,部,", "01,企画部,,部,"))})
+    response = client.post(
+        reverse("orgs:unit_import"),
+        {"fiscal_year": FY, "file": upload(csv_bytes("01,総務部,,部,", "01,企画部,,部,"))},
+    )
     html = response.content.decode()
-    assert "行 3 列 所属コード" in html and "何も取り込んでいません" in html
+    assert "行 3 列 所属コード" in html
+    assert "何も取り込んでいません" in html
     assert "token" not in response.context or not response.context.get("token")
 
 
-def test_import_token_of_another_session_is_refused(client: Client, user_with_role, organization: Organization) -> None:  # type: ignore[no-untyped-def]
+def test_import_token_of_another_session_is_refused(
+    client: Client, user_with_role, organization: Organization
+) -> None:  # type: ignore[no-untyped-def]
     login(client, user_with_role, Role.HR)
-    token = client.post(reverse("orgs:unit_import"), {"fiscal_year": FY, "file": upload(csv_bytes(*TREE_LINES))}).context["token"]
+    token = client.post(
+        reverse("orgs:unit_import"), {"fiscal_year": FY, "file": upload(csv_bytes(*TREE_LINES))}
+    ).context["token"]
     other = Client()
     other.force_login(user_with_role(Role.HR))
     response = other.post(reverse("orgs:unit_import_confirm"), {"token": token})

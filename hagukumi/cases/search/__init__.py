@@ -1,0 +1,1 @@
+"""Case search (filled in below)."""

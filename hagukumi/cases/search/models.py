@@ -1,0 +1,59 @@
+"""Search index rows of the case library (rebuilt from a case on every import).
+
+A case is indexed as *units*: one for its title, one for its metadata (団体, 属性,
+区分, 種類, 年度, 団体 named in the text) and one per passage of its body. Each
+unit stores its encoded terms (``terms.py``) and its length; the engines index
+``terms`` (SQLite: the FTS5 table ``cases_search_fts`` kept in step by triggers;
+PostgreSQL: the generated tsvector column ``search_vector`` with a GIN index),
+both created by migration 0002 for their vendor only.
+
+No TimeStampedModel: these rows are derived data, replaced whole on reindex.
+``passage_id`` is a plain number, not a foreign key, so that deleting passages
+during re-import leaves the units for ``case_index`` to replace (and to subtract
+from the statistics).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SearchUnitKind(models.TextChoices):
+    TITLE = "title", "タイトル"
+    META = "meta", "団体・区分など"
+    BODY = "body", "本文"
+
+
+class CaseSearchUnit(models.Model):
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="search_units", verbose_name="事例"
+    )
+    passage_id = models.PositiveBigIntegerField("段落ID", null=True, blank=True)
+    kind = models.CharField("種類", max_length=5, choices=SearchUnitKind.choices)
+    terms = models.TextField("索引語", blank=True)
+    length = models.PositiveIntegerField("語数", default=0)
+
+    class Meta:
+        verbose_name = "事例の索引単位"
+        verbose_name_plural = "事例の索引単位"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["case", "kind"], name="cases_searchunit_case_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.kind}:{self.passage_id or ''}"
+
+
+class CaseSearchStatistics(models.Model):
+    """Units and total length per kind, kept by the indexer (BM25 needs N and mean length)."""
+
+    kind = models.CharField("種類", max_length=5, choices=SearchUnitKind.choices, unique=True)
+    units = models.BigIntegerField("単位数", default=0)
+    total_length = models.BigIntegerField("総語数", default=0)
+
+    class Meta:
+        verbose_name = "事例索引の統計"
+        verbose_name_plural = "事例索引の統計"
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.units}"
