@@ -12,3 +12,10 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("HAGUKUMI_HTTPS", "false")
 
 from hagukumi.settings import *  # noqa: E402, F403
+
+# Pages render without a collectstatic manifest: WhiteNoise serves from the finders.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True

@@ -41,3 +41,6 @@ cp "$pkg/axe.min.js" "$root/tests/e2e/vendor/axe-core/axe.min.js"
 cp "$pkg/LICENSE" "$root/tests/e2e/vendor/axe-core/LICENSE"
 
 echo "vendored: design-tokens $DESIGN_TOKENS_VERSION, htmx $HTMX_VERSION, axe-core $AXE_VERSION"
+# For the table in hagukumi/static/vendor/README.md:
+(cd "$root" && sha256sum hagukumi/static/vendor/design-tokens/tokens.css \
+  hagukumi/static/vendor/htmx/htmx.min.js tests/e2e/vendor/axe-core/axe.min.js)

@@ -29,6 +29,7 @@ from hagukumi.cases.facts import extract_facts, plain_text
 from hagukumi.cases.metadata import OrganizationDirectory, ResolvedMetadata, resolve_metadata
 from hagukumi.cases.models import Case, CaseFact, CasePassage, Visibility
 from hagukumi.cases.passages import split_passages
+from hagukumi.cases.search import case_index
 from hagukumi.core.audit import audit_record
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.models import AuditEvent
@@ -327,6 +328,7 @@ def _import_document(
         ) from exc
     case.save()
     _store_derived(case, document, directory)
+    case_index(case=case)  # search units are derived from the stored passages
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE if status == "stored" else AuditEvent.Action.UPDATE,

@@ -114,7 +114,8 @@ def _organization_id_of(obj: Model, organization_field: str) -> Any:
 def role_required(*roles: str, organization_chosen: bool = True) -> Callable[[View], View]:
     """View decorator: login required, and one of `roles` in the active 団体 (none = anyone).
 
-    Anonymous → redirect to the login page. Logged in without the role → 404.
+    Anonymous → redirect to the login page (for htmx, an HX-Redirect there).
+    Logged in without the role → 404.
     AccessDenied raised by the view → 404. With `organization_chosen` (default),
     a user of several 団体 who has not chosen one yet is sent to choose first.
     Sets `hagukumi_roles` on the view for the route matrix test.
@@ -128,7 +129,11 @@ def role_required(*roles: str, organization_chosen: bool = True) -> Callable[[Vi
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                login = redirect_to_login(request.get_full_path())
+                if request.headers.get("HX-Request"):
+                    # htmx would follow a 302 and swap the login page into the target.
+                    return HttpResponse(headers={"HX-Redirect": login["Location"]})
+                return login
             actor = request_actor(request)
             if (
                 organization_chosen

@@ -243,3 +243,18 @@ def framework_comparison(*, left: dict[str, Any], right: dict[str, Any]) -> list
         if row.left or row.right or value:
             rows.append(row)
     return rows
+
+
+@dataclass(frozen=True)
+class MaturityRow:
+    level: dict[str, Any]
+    statements: list[str]  # one per talent type, in the types' order
+
+
+def maturity_table(content: dict[str, Any]) -> list[MaturityRow]:
+    """育成目標レベル × 人材類型: the organisation table of seed 001 as rows of cells."""
+    codes = [t["code"] for t in content["talent_types"]]
+    return [
+        MaturityRow(level=m, statements=[(m["statements"] or {}).get(code, "") for code in codes])
+        for m in content["maturity_levels"]
+    ]

@@ -10,7 +10,12 @@ class OrgsConfig(AppConfig):
     verbose_name = "団体・所属"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from hagukumi.core.models import Role
+        from hagukumi.orgs.master import reload_master_after_flush
+
+        post_migrate.connect(reload_master_after_flush, sender=self)
         from hagukumi.core.registries import NavItem, register_nav_item
 
         register_nav_item(

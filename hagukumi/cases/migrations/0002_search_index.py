@@ -43,3 +43,57 @@ class Migration(migrations.Migration):
             },
         ),
     ]
+
+
+# --- the engines' own index structures, for the database in use only -------------
+# SQLite: an external-content FTS5 table over cases_casesearchunit.terms, kept in step
+# by triggers (so bulk_create / queryset delete / cascades all update it).
+# Caveat: a later migration that rebuilds cases_casesearchunit on SQLite drops these
+# triggers; it must re-run SQLITE_FORWARD (tests check the FTS table answers).
+SQLITE_FORWARD = [
+    "CREATE VIRTUAL TABLE cases_search_fts USING fts5(terms, content='cases_casesearchunit', "
+    "content_rowid='id', tokenize=\"unicode61 remove_diacritics 0 tokenchars '_'\")",
+    "CREATE TRIGGER cases_search_fts_ai AFTER INSERT ON cases_casesearchunit BEGIN "
+    "INSERT INTO cases_search_fts(rowid, terms) VALUES (new.id, new.terms); END",
+    "CREATE TRIGGER cases_search_fts_ad AFTER DELETE ON cases_casesearchunit BEGIN "
+    "INSERT INTO cases_search_fts(cases_search_fts, rowid, terms) "
+    "VALUES ('delete', old.id, old.terms); END",
+    "CREATE TRIGGER cases_search_fts_au AFTER UPDATE ON cases_casesearchunit BEGIN "
+    "INSERT INTO cases_search_fts(cases_search_fts, rowid, terms) "
+    "VALUES ('delete', old.id, old.terms); "
+    "INSERT INTO cases_search_fts(rowid, terms) VALUES (new.id, new.terms); END",
+    "INSERT INTO cases_search_fts(cases_search_fts) VALUES ('rebuild')",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS cases_search_fts_au",
+    "DROP TRIGGER IF EXISTS cases_search_fts_ad",
+    "DROP TRIGGER IF EXISTS cases_search_fts_ai",
+    "DROP TABLE IF EXISTS cases_search_fts",
+]
+# PostgreSQL: the same tokens as lexemes, as-is (no parser, no stemming), GIN-indexed.
+POSTGRES_FORWARD = [
+    "ALTER TABLE cases_casesearchunit ADD COLUMN search_vector tsvector "
+    "GENERATED ALWAYS AS (array_to_tsvector(array_remove(string_to_array(terms, ' '), ''))) STORED",
+    "CREATE INDEX cases_searchunit_vector_gin ON cases_casesearchunit USING gin (search_vector)",
+]
+POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS cases_searchunit_vector_gin",
+    "ALTER TABLE cases_casesearchunit DROP COLUMN IF EXISTS search_vector",
+]
+
+
+def _run(statements: dict[str, list[str]]):
+    def run(apps, schema_editor):
+        for sql in statements.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(sql)
+
+    return run
+
+
+Migration.operations.append(
+    migrations.RunPython(
+        _run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
+        _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
+        elidable=False,
+    )
+)

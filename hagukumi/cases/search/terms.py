@@ -38,5 +38,5 @@ def text_terms(text: str, *, html: bool = False) -> list[str]:
 
 
 def join_terms(terms: list[str]) -> str:
-    """The stored form: space-separated with a space at both ends (so `` t `` counts exactly)."""
-    return f" {' '.join(terms)} " if terms else ""
+    """The stored form: every term between its own spaces, so ``" t "`` counts it exactly."""
+    return "".join(f" {term} " for term in terms)

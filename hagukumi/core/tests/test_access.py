@@ -182,6 +182,10 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=/t/hr/%3Fx%3D1"
     assert client.get("/t/open/").status_code == 200
+    # An htmx request (say, after the session expired) gets the whole page sent to login.
+    response = client.get("/t/hr/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/login/?next=/t/hr/"
 
 
 @pytest.mark.django_db

@@ -13,15 +13,6 @@ from hagukumi.orgs.services import unit_create
 FY = 2026
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):  # type: ignore[no-untyped-def]
-    """Pages render without a collectstatic manifest (the suite runs with DEBUG off)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def make_tree(organization: Organization, fiscal_year: int = FY) -> dict[str, Unit]:
     """総務部 (01) > 人事課 (0101) > 研修係 (010101); 企画部 (02) > デジタル推進課 (0201)."""
     units: dict[str, Unit] = {}

@@ -1,0 +1,99 @@
+"""Facet filters and facet counts of a search (over the filtered, visible hit set)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+from django.db.models import QuerySet
+
+from hagukumi.cases.models import Case, CaseFact, FactKind
+from hagukumi.core.errors import ApplicationError
+from hagukumi.core.wareki import parse_fiscal_year
+
+FACET_FIELDS = (
+    "fiscal_year",
+    "org_type",
+    "org_name",
+    "mentioned_org",
+    "category_major",
+    "case_type",
+)
+FILTER_FIELDS = (*FACET_FIELDS, "category_minor", "fact_kind")
+_CHUNK = 500
+Filters = Mapping[str, str | int | Sequence[str | int]]
+
+
+def parse_filter_args(items: Iterable[str]) -> dict[str, list[str]]:
+    """``field=value`` strings (CLI ``--filter``) → {field: [values]}."""
+    filters: dict[str, list[str]] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ApplicationError(f"絞り込み「{item}」は 項目=値 の形で指定してください。")
+        filters.setdefault(name.strip(), []).append(value.strip())
+    return filters
+
+
+def _values(value: str | int | Sequence[str | int]) -> list[str]:
+    if isinstance(value, str | int):
+        return [str(value)]
+    return [str(v) for v in value]
+
+
+def _fiscal_year(value: str) -> int:
+    if value.isdigit():
+        return int(value)
+    try:
+        return parse_fiscal_year(value)
+    except ValueError as exc:
+        raise ApplicationError(f"年度「{value}」を読み取れません。") from exc
+
+
+def apply_filters(cases: QuerySet[Case], filters: Filters | None) -> QuerySet[Case]:
+    """Cases matching every filter (values of one field are alternatives)."""
+    for name, raw in (filters or {}).items():
+        values = [v for v in _values(raw) if v != ""]
+        if name not in FILTER_FIELDS:
+            allowed = "・".join(FILTER_FIELDS)
+            raise ApplicationError(f"絞り込み項目「{name}」は使えません（{allowed}）。")
+        if not values:
+            continue
+        if name == "fiscal_year":
+            cases = cases.filter(fiscal_year__in=[_fiscal_year(v) for v in values])
+        elif name == "mentioned_org":
+            through = Case.mentioned_organizations.through.objects
+            cases = cases.filter(
+                pk__in=through.filter(organization__name__in=values).values("case_id")
+            )
+        elif name == "fact_kind":
+            labels = {label: value for value, label in FactKind.choices}
+            kinds = [labels.get(v, v) for v in values]
+            cases = cases.filter(pk__in=CaseFact.objects.filter(kind__in=kinds).values("case_id"))
+        else:
+            cases = cases.filter(**{f"{name}__in": values})
+    return cases
+
+
+def facet_counts(case_ids: Sequence[int]) -> dict[str, dict[str, int]]:
+    """Each facet's value → number of the given cases (most frequent first)."""
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_FIELDS}
+    through = Case.mentioned_organizations.through.objects
+    for i in range(0, len(case_ids), _CHUNK):
+        chunk = case_ids[i : i + _CHUNK]
+        for row in Case.objects.filter(pk__in=chunk).values_list(
+            "fiscal_year", "org_type", "org_name", "category_major", "case_type"
+        ):
+            for name, value in zip(
+                ("fiscal_year", "org_type", "org_name", "category_major", "case_type"),
+                row,
+                strict=True,
+            ):
+                if value not in (None, ""):
+                    counters[name][str(value)] += 1
+        names = through.filter(case_id__in=chunk).values_list("organization__name", flat=True)
+        counters["mentioned_org"].update(names)
+    return {
+        name: dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+        for name, counter in counters.items()
+    }

@@ -1,0 +1,87 @@
+"""What a typed query means to the index: weighted terms in groups.
+
+- the text is cut to ``MAX_QUERY_CHARS`` and spelling variants are rewritten;
+- each content word (``core.japanese_text.query_terms``: nouns, verbs, adjectives,
+  numbers, unknown words; years as ``fy2023``…) is one *group* at weight 1;
+- its mode A parts join its group at ``PART_WEIGHT`` (so 人材育成 also finds 人材,
+  while the exact compound ranks higher);
+- its synonyms (``synonyms.py``, expansion-control flag respected) at ``SYNONYM_WEIGHT``.
+
+At most ``MAX_QUERY_TERMS`` (64) terms in all. Nothing typed reaches an engine as
+syntax: terms are encoded (``terms.encode_term``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hagukumi.cases.search.synonyms import synonym_terms
+from hagukumi.cases.search.terms import encode_term
+from hagukumi.cases.search.variants import apply_variants
+from hagukumi.core.errors import ApplicationError
+from hagukumi.core.japanese_text import MAX_QUERY_TERMS, normalize, query_terms, tokenize
+
+MAX_QUERY_CHARS = 10_000
+PART_WEIGHT = 0.35
+SYNONYM_WEIGHT = 0.5
+_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "接尾辞"})
+EMPTY_QUERY_MESSAGE = "検索語を入力してください。"
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerm:
+    raw: str  # the term as core.japanese_text writes it (人材育成, fy2023)
+    term: str  # encoded for the engines
+    weight: float
+    group: int
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    text: str
+    terms: tuple[QueryTerm, ...]
+    groups: int
+
+    @property
+    def engine_terms(self) -> list[str]:
+        return list(dict.fromkeys(t.term for t in self.terms))
+
+    @property
+    def raw_terms(self) -> frozenset[str]:
+        return frozenset(t.raw for t in self.terms)
+
+
+def parse_query(text: str | None) -> QueryPlan:
+    """The plan of a query; ApplicationError for an empty one (no terms is not an error)."""
+    if text is None or not text.strip():
+        raise ApplicationError(EMPTY_QUERY_MESSAGE)
+    text = text[:MAX_QUERY_CHARS]
+    rewritten = apply_variants(text)
+    main = query_terms(rewritten)
+    parts: dict[str, list[str]] = {}
+    surfaces: dict[str, str] = {}
+    for token in tokenize(rewritten):
+        if not token.is_content_word:
+            continue
+        surfaces.setdefault(token.term, token.surface)
+        if len(token.sub_tokens) > 1 and not token.is_number:
+            parts.setdefault(token.term, []).extend(
+                normalize(sub.normalized)
+                for sub in token.sub_tokens
+                if sub.pos[0] in _CONTENT_POS and sub.pos[1] != "数詞"
+            )
+    terms: list[QueryTerm] = [QueryTerm(raw, encode_term(raw), 1.0, i) for i, raw in enumerate(main)]
+    seen = set(main)
+    extra: list[QueryTerm] = []
+    for group, raw in enumerate(main):
+        for part in parts.get(raw, []):
+            if part and part not in seen:
+                seen.add(part)
+                extra.append(QueryTerm(part, encode_term(part), PART_WEIGHT, group))
+        if raw[:1].isalpha() and not raw.startswith(("fy", "y2", "y1", "d1", "d2")):
+            for synonym in synonym_terms(raw, surfaces.get(raw, raw)):
+                if synonym not in seen:
+                    seen.add(synonym)
+                    extra.append(QueryTerm(synonym, encode_term(synonym), SYNONYM_WEIGHT, group))
+    terms.extend(extra)
+    return QueryPlan(text=text, terms=tuple(terms[:MAX_QUERY_TERMS]), groups=len(main))

@@ -1,0 +1,119 @@
+"""BM25F over a case's units, computed in Python from what either engine returned.
+
+Scoring happens here, not in the engine, so SQLite and PostgreSQL rank alike:
+both return the same candidate units (``backends.py``) and the same case
+frequencies, and the arithmetic below runs in the same order on the same numbers.
+
+For each case and each of its matching passages p (or none, when only the title or
+metadata match), with unit kinds title (weight 3), metadata (1.5) and body = p (1)::
+
+    tf'(t)   = Σ_kind W_kind · tf_kind(t) / (1 − b_kind + b_kind · len / avglen_kind)
+    bm25(p)  = Σ_t w_t · idf(t) · tf'(t) / (k1 + tf'(t))
+    score(p) = bm25(p) · (COVERAGE_FLOOR + (1 − COVERAGE_FLOOR) · covered groups / groups)
+
+idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5)) with N the indexed cases and df the
+cases holding t. The case's score is its best passage's, which also gives the snippet.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from hagukumi.cases.search.backends import UnitRow
+from hagukumi.cases.search.query import QueryPlan
+
+K1 = 1.2
+FIELD_WEIGHTS = {"title": 3.0, "meta": 1.5, "body": 1.0}
+LENGTH_B = {"title": 0.5, "meta": 0.5, "body": 0.75}
+COVERAGE_FLOOR = 0.3
+
+
+@dataclass
+class _CaseUnits:
+    title: UnitRow | None = None
+    meta: UnitRow | None = None
+    body: list[UnitRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RankedCase:
+    case_id: int
+    score: float
+    passage_id: int | None
+    covered: int
+
+
+def idf(df: int, n: int) -> float:
+    df = min(df, n)
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+def rank_cases(
+    rows: Iterable[UnitRow],
+    plan: QueryPlan,
+    *,
+    case_frequencies: Mapping[str, int],
+    indexed_cases: int,
+    average_lengths: Mapping[str, float],
+) -> list[RankedCase]:
+    """Cases with any matching unit, best first (ties: lower case id)."""
+    # One entry per engine term: its best weight and the groups it counts for.
+    weights: dict[str, float] = {}
+    groups: dict[str, set[int]] = {}
+    for qt in plan.terms:
+        weights[qt.term] = max(weights.get(qt.term, 0.0), qt.weight)
+        groups.setdefault(qt.term, set()).add(qt.group)
+    idfs = {t: idf(case_frequencies.get(t, 0), max(indexed_cases, 1)) for t in weights}
+    by_case: dict[int, _CaseUnits] = {}
+    for row in rows:
+        units = by_case.setdefault(row.case_id, _CaseUnits())
+        if row.kind == "title":
+            units.title = row
+        elif row.kind == "meta":
+            units.meta = row
+        else:
+            units.body.append(row)
+    group_count = max(plan.groups, 1)
+    ranked = []
+    for case_id, units in by_case.items():
+        fixed = _weighted_tf([units.title, units.meta], weights, average_lengths)
+        best: tuple[float, int | None, int] | None = None
+        for body in units.body or [None]:
+            tfs = dict(fixed)
+            if body is not None:
+                for term, value in _weighted_tf([body], weights, average_lengths).items():
+                    tfs[term] = tfs.get(term, 0.0) + value
+            bm25 = 0.0
+            covered: set[int] = set()
+            for term, value in tfs.items():
+                if value > 0:
+                    bm25 += weights[term] * idfs[term] * value / (K1 + value)
+                    covered |= groups[term]
+            coverage = min(len(covered), group_count) / group_count
+            score = bm25 * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage)
+            passage_id = body.passage_id if body is not None else None
+            if best is None or score > best[0]:
+                best = (score, passage_id, len(covered))
+        if best is not None and best[0] > 0:
+            ranked.append(RankedCase(case_id, best[0], best[1], best[2]))
+    ranked.sort(key=lambda r: (-r.score, r.case_id))
+    return ranked
+
+
+def _weighted_tf(
+    rows: Iterable[UnitRow | None], weights: Mapping[str, float], lengths: Mapping[str, float]
+) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for row in rows:
+        if row is None:
+            continue
+        b = LENGTH_B[row.kind]
+        norm = 1 - b + b * row.length / max(lengths.get(row.kind, 1.0), 1.0)
+        factor = FIELD_WEIGHTS[row.kind] / norm
+        for term in weights:
+            count = row.terms.count(f" {term} ")
+            if count:
+                out[term] = out.get(term, 0.0) + factor * count
+    return out

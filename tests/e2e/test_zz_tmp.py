@@ -1,3 +1,0 @@
-def test_master_survives(db):
-    from hagukumi.orgs.models import Organization
-    assert Organization.objects.filter(kind="prefecture").count() == 47
