@@ -479,7 +479,7 @@ def talent_type_form(request: HttpRequest, pk: int, type_code: str | None = None
         save,
         heading=f"人材類型「{name}」を変更" if editing else "人材類型を追加",
         success="人材類型を保存しました。",
-        anchor=f"type-{type_code or ''}",
+        anchor=f"type-{type_code or request.POST.get('code', '')}",
     )
 
 

@@ -70,7 +70,9 @@ def parse_query(text: str | None) -> QueryPlan:
                 for sub in token.sub_tokens
                 if sub.pos[0] in _CONTENT_POS and sub.pos[1] != "数詞"
             )
-    terms: list[QueryTerm] = [QueryTerm(raw, encode_term(raw), 1.0, i) for i, raw in enumerate(main)]
+    terms: list[QueryTerm] = [
+        QueryTerm(raw, encode_term(raw), 1.0, i) for i, raw in enumerate(main)
+    ]
     seen = set(main)
     extra: list[QueryTerm] = []
     for group, raw in enumerate(main):

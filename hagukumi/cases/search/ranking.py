@@ -80,7 +80,8 @@ def rank_cases(
     for case_id, units in by_case.items():
         fixed = _weighted_tf([units.title, units.meta], weights, average_lengths)
         best: tuple[float, int | None, int] | None = None
-        for body in units.body or [None]:
+        bodies: list[UnitRow | None] = list(units.body) or [None]
+        for body in bodies:
             tfs = dict(fixed)
             if body is not None:
                 for term, value in _weighted_tf([body], weights, average_lengths).items():

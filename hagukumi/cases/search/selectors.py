@@ -107,13 +107,13 @@ def _hits(ranked: list[RankedCase], plan: QueryPlan) -> list[SearchHit]:
     missing = [r.case_id for r in ranked if r.passage_id not in passages]
     first_passages: dict[int, CasePassage] = {}
     if missing:
-        for passage in CasePassage.objects.filter(case_id__in=missing).order_by("-order"):
-            first_passages[passage.case_id] = passage  # the last written is order 0
+        for first in CasePassage.objects.filter(case_id__in=missing).order_by("-order"):
+            first_passages[first.case_id] = first  # the last written is order 0
     hits = []
     for r in ranked:
         case = cases[r.case_id]
-        passage = passages.get(r.passage_id) if r.passage_id else None
-        passage = passage or first_passages.get(r.case_id)
+        found = passages.get(r.passage_id) if r.passage_id else None
+        passage: CasePassage | None = found or first_passages.get(r.case_id)
         hits.append(
             SearchHit(
                 case_id=case.pk,
@@ -155,9 +155,15 @@ def case_search(
     plan = parse_query(query)
     ranked, _ = _rank(plan, _visible(actor, filters), current_backend())
     if sort == "year":
-        years = dict(
-            Case.objects.filter(pk__in=[r.case_id for r in ranked]).values_list("pk", "fiscal_year")
-        ) if len(ranked) <= 5000 else {}
+        years = (
+            dict(
+                Case.objects.filter(pk__in=[r.case_id for r in ranked]).values_list(
+                    "pk", "fiscal_year"
+                )
+            )
+            if len(ranked) <= 5000
+            else {}
+        )
         ranked.sort(key=lambda r: (-(years.get(r.case_id) or 0), -r.score, r.case_id))
     page = ranked[offset : offset + limit]
     return SearchResult(
@@ -195,4 +201,3 @@ def similar_cases(*, actor: Actor | None, case_id: int | str, limit: int = 5) ->
     cases = _visible(actor, None).exclude(pk=case.pk)
     ranked, _ = _rank(plan, cases, backend)
     return _hits(ranked[: max(0, min(limit, MAX_LIMIT))], plan)
-

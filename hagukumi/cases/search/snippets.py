@@ -39,7 +39,9 @@ def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
             spans.append((token.start, token.end))
             continue
         spans.extend((s.start, s.end) for s in token.sub_tokens if normalize(s.normalized) in terms)
-    spans.extend((s.start, s.end) for s in canonical_year_spans(text) if terms.intersection(s.terms))
+    spans.extend(
+        (s.start, s.end) for s in canonical_year_spans(text) if terms.intersection(s.terms)
+    )
     spans.extend(_variant_spans(text, terms))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
@@ -71,7 +73,12 @@ def make_snippet(passage_text: str, terms: frozenset[str], size: int = SNIPPET_C
         if span_end <= start or span_start >= end:
             continue
         span_start, span_end = max(span_start, start), min(span_end, end)
-        out += [text[position:span_start], HIGHLIGHT_START, text[span_start:span_end], HIGHLIGHT_END]
+        out += [
+            text[position:span_start],
+            HIGHLIGHT_START,
+            text[span_start:span_end],
+            HIGHLIGHT_END,
+        ]
         position = span_end
     out.append(text[position:end])
     if end < len(text):

@@ -1,4 +1,4 @@
-"""hagukumi search_cases QUERY [--json] [--limit N] [--offset N] [--filter field=value]… | --batch FILE."""
+"""hagukumi search_cases QUERY [--json] [--limit N] [--offset N] [--filter F=V]… | --batch FILE."""
 
 from __future__ import annotations
 
@@ -52,7 +52,9 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"「{result.query}」: {result.total} 件")
         for rank, hit in enumerate(result.hits, start=options["offset"] + 1):
-            self.stdout.write(f"{rank}. [{hit.score:.3f}] {hit.title}（{hit.org_name} {hit.wareki}）")
+            self.stdout.write(
+                f"{rank}. [{hit.score:.3f}] {hit.title}（{hit.org_name} {hit.wareki}）"
+            )
             self.stdout.write(f"   {hit.snippet}")
 
     def _batch(self, path: Path, filters: dict[str, list[str]], options: dict[str, Any]) -> None:
