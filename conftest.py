@@ -24,7 +24,9 @@ def _engine() -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     on_postgres = "postgresql" in _engine()
     if os.environ.get("HAGUKUMI_REQUIRE_POSTGRES") and not on_postgres:
-        raise pytest.UsageError("PostgreSQL が必要な実行ですが、DATABASE_URL が PostgreSQL ではありません。")
+        raise pytest.UsageError(
+            "PostgreSQL が必要な実行ですが、DATABASE_URL が PostgreSQL ではありません。"
+        )
     keep, drop = [], []
     for item in items:
         if (item.get_closest_marker("postgres") and not on_postgres) or (

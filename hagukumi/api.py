@@ -11,6 +11,7 @@ LGWAN with no request to the internet and under the CSP `script-src 'self'`.
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from hagukumi.cases.api import router as cases_router
 from hagukumi.core.access import install_api_error_handlers
 from hagukumi.core.api import router as core_router
 
@@ -25,3 +26,4 @@ api = NinjaAPI(
 install_api_error_handlers(api)
 
 api.add_router("/", core_router)
+api.add_router("/cases", cases_router)

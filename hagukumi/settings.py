@@ -17,7 +17,7 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
-_DEV_SECRET_KEY = "django-insecure-hagukumi-development-only"  # noqa: S105
+_DEV_SECRET_KEY = "django-insecure-hagukumi-development-only"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
@@ -90,8 +90,7 @@ TEMPLATES = [
 # An empty DATABASE_URL means the default, like an unset one.
 DATABASES = {
     "default": environ.Env.db_url_config(
-        env.str("DATABASE_URL", default="")
-        or f"sqlite:///{HAGUKUMI_DATA_DIR / 'hagukumi.sqlite3'}"
+        env.str("DATABASE_URL", default="") or f"sqlite:///{HAGUKUMI_DATA_DIR / 'hagukumi.sqlite3'}"
     ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

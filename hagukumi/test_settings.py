@@ -11,7 +11,7 @@ os.environ.setdefault("SECRET_KEY", "hagukumi-test-secret-key-not-for-production
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("HAGUKUMI_HTTPS", "false")
 
-from hagukumi.settings import *  # noqa: E402, F403
+from hagukumi.settings import *  # noqa: F403
 
 # Pages render without a collectstatic manifest: WhiteNoise serves from the finders.
 STORAGES = {

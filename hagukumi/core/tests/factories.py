@@ -6,7 +6,7 @@ from factory.django import DjangoModelFactory
 from hagukumi.core.models import Membership, Role, User
 from hagukumi.orgs.tests.factories import OrganizationFactory
 
-TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+TEST_PASSWORD = "correct-horse-battery-staple"
 
 
 class UserFactory(DjangoModelFactory):

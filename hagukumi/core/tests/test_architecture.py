@@ -8,14 +8,22 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 APPS = [
-    "core", "orgs", "cases", "frameworks", "people",
-    "training", "assessments", "plans", "support", "reports",
+    "core",
+    "orgs",
+    "cases",
+    "frameworks",
+    "people",
+    "training",
+    "assessments",
+    "plans",
+    "support",
+    "reports",
 ]
 
 
 def test_import_contracts_hold() -> None:
     lint_imports = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
