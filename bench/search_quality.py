@@ -10,8 +10,9 @@
        case_search(*, actor=None, query: str, limit: int) -> result
 
    where ``result.hits`` (or ``result["hits"]``) lists hits best first, each with
-   ``source_file`` (the imported file's name) and, optionally, ``passage`` (plain text of
-   the matched passage, for the best-passage metric). ``actor=None`` means: every 公開
+   ``source_file`` (the imported file's name; its first three characters are the seed
+   id) and, optionally, ``passage`` (text of the matched passage) or ``passage_id`` (a
+   ``CasePassage`` whose text is read), for the best-passage metric. ``actor=None`` means: every 公開
    case. The five seeds are imported into a throwaway SQLite database first
    (``migrate``, then ``import_cases`` on ``data/seeds/*.txt``).
 4. Prints per subset: n, nDCG@10 baseline vs ours and delta, MRR of both, best-passage
@@ -86,17 +87,26 @@ def system_search(
         call_command("import_cases", *paths, stdout=output, stderr=output)
     except (Exception, SystemExit) as exc:
         return None, f"種文書の取り込みに失敗しました: {exc}\n{output.getvalue()}"
-    doc_by_file = {name: doc for doc, name in documents.items()}
+    from hagukumi.cases.models import CasePassage
+
+    doc_ids = set(documents)
+
+    def passage_text(hit: Any) -> Any:
+        passage = _field(hit, "passage")
+        if passage is None and _field(hit, "passage_id") is not None:
+            found = CasePassage.objects.filter(pk=_field(hit, "passage_id")).first()
+            passage = found.text if found else ""
+        return passage
 
     def run(query: str, limit: int) -> list[Any]:
         result = entry(actor=None, query=query, limit=limit)
         hits = _field(result, "hits") or []
         out: list[tuple[str, Any]] = []
         for hit in hits:
-            source = str(_field(hit, "source_file") or "")
-            doc = doc_by_file.get(Path(source).name)
-            if doc is not None:
-                out.append((doc, _field(hit, "passage")))
+            # Hits map to seeds by the seed number the imported file name starts with.
+            doc = Path(str(_field(hit, "source_file") or "")).name[:3]
+            if doc in doc_ids:
+                out.append((doc, passage_text(hit)))
         if all(isinstance(passage, str) for _, passage in out):
             return [(doc, passage) for doc, passage in out]
         return [doc for doc, _ in out]

@@ -49,7 +49,7 @@ def test_adopt_edit_publish_and_diff(
     page.get_by_label("ガイドブックの類型").select_option("general-staff")
     save_form(page, {"人材類型のコード": "newcomer", "名称": "新任職員"})
     for code, name in [("first", "はじめの段階"), ("second", "つぎの段階")]:
-        print(page.locator("main").inner_html()[-3000:])
+        print(page.locator("section[aria-labelledby=type-newcomer]").aria_snapshot())
         page.get_by_role("link", name="段階を追加（新任職員）").click()
         save_form(page, {"段階のコード": code, "名称": name})
     levels = page.locator("#levels-newcomer")
