@@ -53,7 +53,7 @@ bench-smoke: install
 	@for f in bench/*.py; do echo "== $$f --smoke"; DEBUG=true $(BIN)/python $$f --smoke || exit 1; done
 
 screenshots: install browser-deps
-	$(BIN)/pytest -p no:cacheprovider -m e2e -k screenshots --screenshots
+	$(BIN)/pytest -p no:cacheprovider tests/e2e -m e2e -k screenshots --screenshots
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

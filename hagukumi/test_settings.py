@@ -19,3 +19,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# No collectstatic before tests: point STATIC_ROOT at an existing empty folder
+# so WhiteNoise does not warn about a missing var/static.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+STATIC_ROOT = Path(tempfile.gettempdir()) / "hagukumi-test-static"
+STATIC_ROOT.mkdir(exist_ok=True)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("hagukumi.core.urls")),
     path("orgs/", include("hagukumi.orgs.urls")),
+    path("cases/", include("hagukumi.cases.urls")),
 ]

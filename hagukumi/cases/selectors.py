@@ -7,14 +7,20 @@ the command line passes ``actor=None, trusted=True`` to see every case.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 
 from hagukumi.cases.body_html import sanitize_body_html
 from hagukumi.cases.models import Case, CaseFact, CasePassage, FactKind, Visibility
+from hagukumi.core.audit import audit_record
 from hagukumi.core.errors import AccessDenied
+from hagukumi.core.models import AuditEvent
 from hagukumi.core.tenancy import Actor
+from hagukumi.core.wareki import format_fiscal_year
 from hagukumi.orgs.models import Organization
 
 
@@ -85,3 +91,129 @@ def case_detail(*, actor: Actor | None, case_id: int | str, trusted: bool = Fals
         mentioned=list(case.mentioned_organizations.order_by("code", "id")),
         body_html=sanitize_body_html(case.body),
     )
+
+
+# --- web pages: browsing without a query, export of a result list -----------------
+
+BROWSE_FACET_FIELDS = ("fiscal_year", "org_type", "org_name", "category_major", "case_type")
+EXPORT_MAX_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class CaseBrowse:
+    """One page of the visible cases without a query (newest 公表年度 first), with facets."""
+
+    total: int
+    cases: list[Case]
+    facets: dict[str, dict[str, int]]
+
+
+def _filtered(actor: Actor | None, filters: Mapping[str, Any] | None) -> QuerySet[Case]:
+    # Imported here: the search package reads this module when it loads.
+    from hagukumi.cases.search.facets import apply_filters
+
+    return apply_filters(cases_visible(actor=actor, trusted=actor is None), filters)
+
+
+def case_browse(
+    *,
+    actor: Actor | None,
+    filters: Mapping[str, Any] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> CaseBrowse:
+    """Visible cases filtered like a search (same filter fields), newest first, and the
+    facet counts over all of them; a fixed number of queries whatever the size."""
+    cases = _filtered(actor, filters)
+    total = cases.count()
+    page = list(
+        cases.select_related("organization").order_by("-fiscal_year", "title", "id")[
+            offset : offset + max(0, limit)
+        ]
+    )
+    facets: dict[str, dict[str, int]] = {}
+    for name in BROWSE_FACET_FIELDS:
+        rows = (
+            cases.order_by()
+            .exclude(**{f"{name}__isnull": True})
+            .values_list(name)
+            .annotate(n=Count("id"))
+        )
+        counts = {str(value): n for value, n in rows if value not in (None, "")}
+        facets[name] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    mentioned = (
+        Case.mentioned_organizations.through.objects.filter(case_id__in=cases.values("pk"))
+        .order_by()
+        .values_list("organization__name")
+        .annotate(n=Count("case_id", distinct=True))
+    )
+    facets["mentioned_org"] = dict(sorted(mentioned, key=lambda item: (-item[1], item[0])))
+    return CaseBrowse(total=total, cases=page, facets=facets)
+
+
+@dataclass(frozen=True)
+class CaseExportRow:
+    """One line of an exported result list."""
+
+    case: Case
+    score: float | None
+
+    @property
+    def fiscal_year(self) -> str:
+        """公表年度 as 和暦 (令和4年度), empty when the case states none."""
+        year = self.case.fiscal_year
+        return format_fiscal_year(year, with_western=False) if year else ""
+
+
+def case_export(
+    *,
+    actor: Actor,
+    query: str,
+    filters: Mapping[str, Any] | None = None,
+    sort: str = "relevance",
+    format: str = "csv",
+    request: HttpRequest | None = None,
+) -> list[CaseExportRow]:
+    """Every hit of the query and filters (the browse list for an empty query), best
+    first, up to EXPORT_MAX_ROWS; the export is audited (出力)."""
+    from hagukumi.cases.search import case_search
+    from hagukumi.cases.search.selectors import MAX_LIMIT
+
+    rows: list[CaseExportRow] = []
+    if query.strip():
+        scores: list[tuple[int, float]] = []
+        while len(scores) < EXPORT_MAX_ROWS:
+            result = case_search(
+                actor=actor,
+                query=query,
+                filters=filters,
+                sort="year" if sort == "year" else "relevance",
+                limit=min(MAX_LIMIT, EXPORT_MAX_ROWS - len(scores)),
+                offset=len(scores),
+            )
+            scores.extend((hit.case_id, hit.score) for hit in result.hits)
+            if not result.hits or len(scores) >= result.total:
+                break
+        cases = _filtered(actor, filters).in_bulk([case_id for case_id, _ in scores])
+        rows = [
+            CaseExportRow(case=cases[case_id], score=round(score, 4))
+            for case_id, score in scores
+            if case_id in cases
+        ]
+    else:
+        ordered = _filtered(actor, filters).order_by("-fiscal_year", "title", "id")
+        rows = [CaseExportRow(case=case, score=None) for case in ordered[:EXPORT_MAX_ROWS]]
+    audit_record(
+        actor=actor,
+        request=request,
+        action=AuditEvent.Action.EXPORT,
+        target_type=Case._meta.label,
+        target_repr=f"先進事例の検索結果（{len(rows)}件）"[:255],
+        detail={
+            "query": query[:200],
+            "filters": {k: list(v) if not isinstance(v, str) else v for k, v in (filters or {}).items()},
+            "rows": len(rows),
+            "format": format,
+        },
+    )
+    return rows

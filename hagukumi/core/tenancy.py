@@ -54,7 +54,7 @@ def organizations_of(user: User) -> list[Any]:
     seen: dict[int, Any] = {}
     for m in (
         Membership.objects.filter(user=user)
-        .select_related("organization")
+        .select_related("organization__prefecture")
         .order_by("organization_id", "role")
     ):
         seen.setdefault(m.organization_id, m.organization)
@@ -65,7 +65,7 @@ def actor_for(user: User, organization_id: int | None = None) -> Actor:
     """Build the actor for `user` in `organization_id` (default: their first 団体). One query."""
     memberships = list(
         Membership.objects.filter(user=user)
-        .select_related("organization")
+        .select_related("organization__prefecture")
         .order_by("organization_id", "role")
     )
     if not memberships:

@@ -23,6 +23,9 @@ def templates(transactional_db: Any) -> None:
     framework_templates_load()
 
 
+# Chromium names a link "段階を追加 （新任職員）": a space before the visually hidden span.
+
+
 def save_form(page: Any, fields: dict[str, str], button: str = "保存する") -> None:
     for label, value in fields.items():
         page.get_by_label(label).fill(value)
@@ -49,11 +52,10 @@ def test_adopt_edit_publish_and_diff(
     page.get_by_label("ガイドブックの類型").select_option("general-staff")
     save_form(page, {"人材類型のコード": "newcomer", "名称": "新任職員"})
     for code, name in [("first", "はじめの段階"), ("second", "つぎの段階")]:
-        print(page.locator("section[aria-labelledby=type-newcomer]").aria_snapshot())
-        page.get_by_role("link", name="段階を追加（新任職員）").click()
+        page.get_by_role("link", name="段階を追加 （新任職員）").click()
         save_form(page, {"段階のコード": code, "名称": name})
     levels = page.locator("#levels-newcomer")
-    levels.get_by_role("button", name="上へ（つぎの段階）").click()
+    levels.get_by_role("button", name="上へ （つぎの段階）").click()
     page.wait_for_function(
         "() => document.querySelector('#levels-newcomer tbody tr th')"
         ".textContent.includes('つぎの段階')"
@@ -75,7 +77,7 @@ def test_adopt_edit_publish_and_diff(
 
     with page.expect_navigation():
         page.get_by_role("button", name="新しい下書きを作成する").click()
-    page.get_by_role("link", name="人材類型を変更（新任職員）").click()
+    page.get_by_role("link", name="人材類型を変更 （新任職員）").click()
     save_form(page, {"名称": "新規採用職員"})
     page.get_by_role("link", name="公開版との違いを見る").click()
 

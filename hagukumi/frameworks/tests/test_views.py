@@ -267,3 +267,25 @@ def test_version_selector_shows_an_older_version(client_for, organization, dx_ac
     assert "改名後" not in v1
     assert "改名後" in v2
     assert framework_version_shown(framework=framework).number == 1
+
+
+def test_nav_item_is_registered_once_the_urls_are_included(monkeypatch):
+    from django.apps import apps
+
+    from hagukumi.core import registries
+
+    monkeypatch.setattr(registries, "_nav", {})
+    apps.get_app_config("frameworks").ready()
+    item = registries._nav["frameworks"]
+    assert item.label == "人材育成フレームワーク"
+    assert reverse(item.url_name) == "/frameworks/"
+
+
+def test_index_query_count_does_not_grow_with_frameworks(
+    templates, client_for, organization, django_assert_max_num_queries
+):
+    client = client_for(Role.STAFF)
+    for n in range(5):
+        framework_with_draft(organization, code=f"f{n}")
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("frameworks:index")).status_code == 200

@@ -1,0 +1,471 @@
+"""先進事例 pages: search (facets, snippets, sort, pages), case detail, export, import.
+
+Thin: parse the query string or form, call one selector/service, render. The
+search and the detail are open to every role of every 団体 (団体内 cases only to
+their owner 団体, which the selectors enforce); importing to DX推進担当 and
+システム管理者. An htmx request from the search form gets only the results
+partial; the same URL without JavaScript renders the whole page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_GET
+
+from hagukumi.cases.facts import plain_text
+from hagukumi.cases.forms import CaseImportForm, CaseSearchForm, page_number, search_filters
+from hagukumi.cases.models import Case, FactKind, Visibility
+from hagukumi.cases.search import FACET_FIELDS, SearchHit, case_search, similar_cases, snippet_html
+from hagukumi.cases.selectors import case_browse, case_detail, case_export
+from hagukumi.cases.services import STATUS_LABELS, FileOutcome, case_import_file
+from hagukumi.core.access import role_required
+from hagukumi.core.errors import ApplicationError
+from hagukumi.core.models import Role
+from hagukumi.core.tabular_export import CsvEncoding, ExportFormat, table_response
+from hagukumi.core.tabular_import import Column
+from hagukumi.core.tenancy import Actor
+from hagukumi.core.wareki import format_fiscal_year
+
+ALL_ROLES = tuple(Role.values)
+IMPORT_ROLES = (Role.DX_OFFICE, Role.SYSTEM_ADMIN)
+PAGE_SIZE = 20
+FACET_VALUES_SHOWN = 12
+EXCERPT_CHARS = 120
+RESULTS_TARGET = "case-results"
+FACET_LABELS = {
+    "fiscal_year": "公表年度",
+    "org_type": "団体の属性",
+    "org_name": "団体名",
+    "mentioned_org": "本文に出てくる団体",
+    "category_major": "事例区分（大）",
+    "case_type": "事例種類",
+}
+FACT_FILTER_LABEL = "数値目標のある事例"
+STATUS_TONES = {"stored": "success", "updated": "success", "unchanged": "pending", "failed": "error"}
+EXPORT_COLUMNS = [
+    Column(field="case.case_no", header="事例No."),
+    Column(field="case.title", header="タイトル"),
+    Column(field="case.org_name", header="団体名"),
+    Column(field="case.org_type", header="団体の属性"),
+    Column(field="fiscal_year", header="公表年度"),
+    Column(field="case.category_major", header="事例区分(大)"),
+    Column(field="case.case_type", header="事例種類"),
+    Column(field="case.source", header="出典"),
+    Column(field="case.url", header="URL"),
+    Column(field="score", header="score"),
+]
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return cast(Actor, request.actor)  # type: ignore[attr-defined]
+
+
+# Search ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One line of the result list, ready to show (the snippet is already safe HTML)."""
+
+    case_id: int
+    title: str
+    org_name: str
+    org_type: str
+    wareki: str
+    case_no: str
+    url: str
+    snippet: SafeString | str = ""
+    excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int | None
+    checked: bool
+
+
+@dataclass
+class FacetGroup:
+    name: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+    more: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def selected(self) -> int:
+        return sum(1 for o in [*self.options, *self.more] if o.checked)
+
+
+class _Window:
+    """The hits of one page standing in for the whole list, so Django's Paginator
+    (and includes/pagination.html) can page through a search without loading it."""
+
+    def __init__(self, total: int, rows: list[ResultRow]) -> None:
+        self.total = total
+        self.rows = rows
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index: slice) -> list[ResultRow]:
+        return self.rows
+
+
+def _detail_url(case_id: int, query: str) -> str:
+    url = reverse("cases:detail", kwargs={"pk": case_id})
+    return f"{url}?{urlencode({'q': query})}" if query else url
+
+
+def _hit_row(hit: SearchHit, query: str) -> ResultRow:
+    return ResultRow(
+        case_id=hit.case_id,
+        title=hit.title,
+        org_name=hit.org_name,
+        org_type=hit.org_type,
+        wareki=hit.wareki,
+        case_no=hit.case_no,
+        url=_detail_url(hit.case_id, query),
+        snippet=snippet_html(hit.snippet) if hit.snippet else "",
+    )
+
+
+def _case_row(case: Case) -> ResultRow:
+    text = " ".join(plain_text(case.body[: EXCERPT_CHARS * 20]).split())
+    excerpt = text[:EXCERPT_CHARS] + ("…" if len(text) > EXCERPT_CHARS else "")
+    return ResultRow(
+        case_id=case.pk,
+        title=case.title,
+        org_name=case.org_name,
+        org_type=case.org_type,
+        wareki=format_fiscal_year(case.fiscal_year, with_western=False) if case.fiscal_year else "",
+        case_no=case.case_no,
+        url=_detail_url(case.pk, ""),
+        excerpt=excerpt,
+    )
+
+
+def _facet_label(name: str, value: str) -> str:
+    if name == "fiscal_year" and value.isdigit():
+        try:
+            return format_fiscal_year(int(value))
+        except ValueError:
+            return value
+    return value
+
+
+def _facet_groups(
+    facets: dict[str, dict[str, int]], filters: dict[str, list[str]]
+) -> list[FacetGroup]:
+    groups = []
+    for name in FACET_FIELDS:
+        counts = facets.get(name, {})
+        chosen = filters.get(name, [])
+        options = [
+            FacetOption(value, _facet_label(name, value), count, value in chosen)
+            for value, count in counts.items()
+        ]
+        # A chosen value the hits no longer have stays on screen, so it can be unticked.
+        options += [
+            FacetOption(value, _facet_label(name, value), 0, True)
+            for value in chosen
+            if value not in counts
+        ]
+        if name == "fiscal_year":
+            options.sort(key=lambda o: o.value, reverse=True)
+        shown = options[:FACET_VALUES_SHOWN]
+        more = options[FACET_VALUES_SHOWN:]
+        shown += [o for o in more if o.checked]
+        more = [o for o in more if not o.checked]
+        groups.append(FacetGroup(name=name, label=FACET_LABELS[name], options=shown, more=more))
+    kinds = filters.get("fact_kind", [])
+    groups.append(
+        FacetGroup(
+            name="fact_kind",
+            label=FACT_FILTER_LABEL,
+            options=[
+                FacetOption(value, label, None, value in kinds or label in kinds)
+                for value, label in FactKind.choices
+            ],
+        )
+    )
+    return groups
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@role_required(*ALL_ROLES)
+@require_GET
+def case_search_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = CaseSearchForm(request.GET)
+    form.is_valid()
+    query: str = form.cleaned_data.get("q", "")
+    sort: str = form.cleaned_data.get("sort") or "relevance"
+    filters = search_filters(request.GET)
+    number = page_number(request.GET)
+    error = ""
+    total = 0
+    rows: list[ResultRow] = []
+    facets: dict[str, dict[str, int]] = {}
+    try:
+        if query:
+            result = case_search(
+                actor=actor,
+                query=query,
+                filters=filters,
+                sort="year" if sort == "year" else "relevance",
+                limit=PAGE_SIZE,
+                offset=(number - 1) * PAGE_SIZE,
+            )
+            if not result.hits and result.total and number > 1:
+                number = (result.total - 1) // PAGE_SIZE + 1
+                result = case_search(
+                    actor=actor,
+                    query=query,
+                    filters=filters,
+                    sort="year" if sort == "year" else "relevance",
+                    limit=PAGE_SIZE,
+                    offset=(number - 1) * PAGE_SIZE,
+                )
+            total, facets = result.total, result.facets
+            rows = [_hit_row(hit, query) for hit in result.hits]
+        else:
+            browse = case_browse(
+                actor=actor, filters=filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+            )
+            if not browse.cases and browse.total and number > 1:
+                number = (browse.total - 1) // PAGE_SIZE + 1
+                browse = case_browse(
+                    actor=actor, filters=filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+                )
+            total, facets = browse.total, browse.facets
+            rows = [_case_row(case) for case in browse.cases]
+    except ApplicationError as exc:
+        error = exc.message
+    page: Page[ResultRow] = Paginator(_Window(total, rows), PAGE_SIZE).get_page(number)
+    context: dict[str, Any] = {
+        "form": form,
+        "query": query,
+        "sort": sort,
+        "rows": rows,
+        "total": total,
+        "page_obj": page,
+        "facet_groups": _facet_groups(facets, filters),
+        "filters": filters,
+        "filtered": bool(filters),
+        "error": error,
+        "export_query": _query_without(request, "page", "format", "encoding"),
+        "clear_filters_query": urlencode({"q": query, "sort": sort}),
+        "results_target": RESULTS_TARGET,
+        "breadcrumbs": [("ホーム", reverse("core:home")), ("先進事例", "")],
+        "can_import": actor.has_role(*IMPORT_ROLES),
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == RESULTS_TARGET:
+        return render(request, "cases/partials/results.html", context)
+    return render(request, "cases/search.html", context)
+
+
+# Detail ---------------------------------------------------------------------------
+
+
+def _matching_hit(actor: Actor, case: Case, query: str) -> SearchHit | None:
+    """This case's hit for ``query`` (its best passage as a snippet), if it matches.
+
+    The search has no filter by id, so it is narrowed by the case's own metadata;
+    the few cases left are scanned for this one.
+    """
+    narrow: dict[str, list[str]] = {
+        name: [str(value)]
+        for name, value in (
+            ("org_name", case.org_name),
+            ("org_type", case.org_type),
+            ("fiscal_year", case.fiscal_year or ""),
+            ("category_major", case.category_major),
+            ("category_minor", case.category_minor),
+            ("case_type", case.case_type),
+        )
+        if value not in ("", None)
+    }
+    offset = 0
+    while offset < 500:
+        result = case_search(actor=actor, query=query, filters=narrow, limit=100, offset=offset)
+        for hit in result.hits:
+            if hit.case_id == case.pk:
+                return hit
+        offset += len(result.hits)
+        if not result.hits or offset >= result.total:
+            break
+    return None
+
+
+@role_required(*ALL_ROLES)
+@require_GET
+def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    detail = case_detail(actor=actor, case_id=pk)
+    case = detail.case
+    query = (request.GET.get("q") or "").strip()
+    match: SearchHit | None = None
+    match_error = ""
+    if query:
+        try:
+            match = _matching_hit(actor, case, query)
+        except ApplicationError as exc:
+            match_error = exc.message
+    passage = next((p for p in detail.passages if match and p.pk == match.passage_id), None)
+    similar = [_hit_row(hit, "") for hit in similar_cases(actor=actor, case_id=case.pk, limit=5)]
+    search_url = reverse("cases:search")
+    back_url = f"{search_url}?{urlencode({'q': query})}" if query else search_url
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "detail": detail,
+            "query": query,
+            "match": match,
+            "match_snippet": snippet_html(match.snippet) if match and match.snippet else "",
+            "match_passage": passage,
+            "match_error": match_error,
+            "similar": similar,
+            "source_url": case.url if case.url.lower().startswith(("http://", "https://")) else "",
+            "back_url": back_url,
+            "breadcrumbs": [
+                ("ホーム", reverse("core:home")),
+                ("先進事例", back_url),
+                (case.title, ""),
+            ],
+        },
+    )
+
+
+# Export ---------------------------------------------------------------------------
+
+
+@role_required(*ALL_ROLES)
+@require_GET
+def case_export_view(request: HttpRequest) -> HttpResponse:
+    """The current result list (query + filters) as CSV (UTF-8 BOM or CP932) or xlsx."""
+    actor = _actor(request)
+    form = CaseSearchForm(request.GET)
+    form.is_valid()
+    query: str = form.cleaned_data.get("q", "")
+    sort: str = form.cleaned_data.get("sort") or "relevance"
+    export_format: ExportFormat = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    encoding: CsvEncoding = "cp932" if request.GET.get("encoding") == "cp932" else "utf-8-sig"
+    back = f"{reverse('cases:search')}?{_query_without(request, 'format', 'encoding')}"
+    try:
+        rows = case_export(
+            actor=actor,
+            query=query,
+            filters=search_filters(request.GET),
+            sort=sort,
+            format=export_format if export_format == "xlsx" else f"csv ({encoding})",
+            request=request,
+        )
+        filename = f"先進事例_{timezone.localdate():%Y%m%d}.{export_format}"
+        return table_response(
+            rows,
+            columns=EXPORT_COLUMNS,
+            filename=filename,
+            format=export_format,
+            encoding=encoding,
+            sheet_title="先進事例",
+        )
+    except ApplicationError as exc:
+        messages.error(request, f"出力できませんでした。{exc.message}")
+        return redirect(back)
+
+
+# Import ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportLine:
+    name: str
+    status: str
+    label: str
+    tone: str
+    text: str
+    case_url: str
+
+
+def _import_line(outcome: FileOutcome, *, dry_run: bool) -> ImportLine:
+    single = outcome.cases[0] if len(outcome.cases) == 1 else None
+    case_url = ""
+    if single is not None and single.case_id is not None and not dry_run:
+        case_url = reverse("cases:detail", kwargs={"pk": single.case_id})
+    return ImportLine(
+        name=outcome.name,
+        status=outcome.status,
+        label=STATUS_LABELS[outcome.status],
+        tone=STATUS_TONES[outcome.status],
+        text=outcome.line(dry_run=dry_run),
+        case_url=case_url,
+    )
+
+
+@role_required(*IMPORT_ROLES)
+def case_import_view(request: HttpRequest) -> HttpResponse:
+    """Upload case documents; one line per file (登録 / 更新 / 変更なし / 失敗 and why)."""
+    actor = _actor(request)
+    form = CaseImportForm(request.POST or None, request.FILES or None)
+    lines: list[ImportLine] = []
+    dry_run = False
+    if request.method == "POST" and form.is_valid():
+        dry_run = bool(form.cleaned_data["dry_run"])
+        visibility = form.cleaned_data["visibility"]
+        for upload in form.cleaned_data["files"]:
+            outcome = case_import_file(
+                data=upload.read(),
+                filename=upload.name or "",
+                visibility=visibility,
+                owner=actor.organization,
+                actor=actor,
+                dry_run=dry_run,
+            )
+            lines.append(_import_line(outcome, dry_run=dry_run))
+        failed = sum(1 for line in lines if line.status == "failed")
+        if failed:
+            messages.warning(
+                request, f"{len(lines)}件のうち{failed}件のファイルを取り込めませんでした。"
+            )
+        elif dry_run:
+            messages.info(request, "試しに読み込みました。まだ保存していません。")
+        else:
+            messages.success(request, f"{len(lines)}件のファイルを取り込みました。")
+    return render(
+        request,
+        "cases/import.html",
+        {
+            "form": form,
+            "lines": lines,
+            "dry_run": dry_run,
+            "visibility_labels": dict(Visibility.choices),
+            "breadcrumbs": [
+                ("ホーム", reverse("core:home")),
+                ("先進事例", reverse("cases:search")),
+                ("事例を取り込む", ""),
+            ],
+        },
+    )
