@@ -14,6 +14,7 @@ from ninja.security import django_auth
 from hagukumi.cases.api import router as cases_router
 from hagukumi.core.access import install_api_error_handlers
 from hagukumi.core.api import router as core_router
+from hagukumi.frameworks.api import router as frameworks_router
 
 api = NinjaAPI(
     title="はぐくみ API",
@@ -27,3 +28,4 @@ install_api_error_handlers(api)
 
 api.add_router("/", core_router)
 api.add_router("/cases", cases_router)
+api.add_router("/frameworks", frameworks_router)

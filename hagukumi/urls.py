@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("hagukumi.core.urls")),
     path("orgs/", include("hagukumi.orgs.urls")),
+    path("frameworks/", include("hagukumi.frameworks.urls")),
     path("cases/", include("hagukumi.cases.urls")),
 ]

@@ -49,9 +49,9 @@ def search_filters(params: QueryDict) -> dict[str, list[str]]:
     """
     filters: dict[str, list[str]] = {}
     for name in FILTER_FIELDS:
-        values = [
-            v.strip()[:MAX_FILTER_VALUE_CHARS] for v in params.getlist(name) if v.strip()
-        ][:MAX_FILTER_VALUES]
+        values = [v.strip()[:MAX_FILTER_VALUE_CHARS] for v in params.getlist(name) if v.strip()][
+            :MAX_FILTER_VALUES
+        ]
         if values:
             filters[name] = list(dict.fromkeys(values))
     return filters
@@ -78,12 +78,14 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         single = super().clean
         if isinstance(data, list | tuple):
+            if not data and self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return [single(item, initial) for item in data]
         return [single(data, initial)]
 
 
 class CaseImportForm(forms.Form):
-    files = MultipleFileField(
+    documents = MultipleFileField(
         label="事例のファイル",
         help_text=(
             "テキスト（.txt / .md）、PDF（文字を含むもの）、Word（.docx）、"
@@ -96,7 +98,9 @@ class CaseImportForm(forms.Form):
         choices=Visibility.choices,
         initial=Visibility.PUBLIC,
         widget=forms.RadioSelect,
-        help_text="公開: すべての団体の利用者が見られます。団体内: この団体の利用者だけが見られます。",
+        help_text=(
+            "公開: すべての団体の利用者が見られます。団体内: この団体の利用者だけが見られます。"
+        ),
     )
     dry_run = forms.BooleanField(
         label="試しに読み込む（保存しない）",
@@ -104,8 +108,8 @@ class CaseImportForm(forms.Form):
         help_text="ファイルを読み取れるか、登録・更新のどちらになるかだけを確かめます。",
     )
 
-    def clean_files(self) -> list[UploadedFile]:
-        files: list[UploadedFile] = self.cleaned_data["files"]
+    def clean_documents(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data["documents"]
         limit = settings.HAGUKUMI_UPLOAD_MAX_BYTES
         if sum(f.size or 0 for f in files) > limit:
             raise forms.ValidationError(
@@ -113,4 +117,3 @@ class CaseImportForm(forms.Form):
                 "ファイルを分けて取り込んでください。"
             )
         return files
-

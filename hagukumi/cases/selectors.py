@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest
 
 from hagukumi.cases.body_html import sanitize_body_html
@@ -97,6 +97,8 @@ def case_detail(*, actor: Actor | None, case_id: int | str, trusted: bool = Fals
 
 BROWSE_FACET_FIELDS = ("fiscal_year", "org_type", "org_name", "category_major", "case_type")
 EXPORT_MAX_ROWS = 5000
+# Cases without a 公表年度 last on SQLite and PostgreSQL alike (PostgreSQL sorts NULL first).
+NEWEST_FIRST = (F("fiscal_year").desc(nulls_last=True), "title", "id")
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ def case_browse(
     cases = _filtered(actor, filters)
     total = cases.count()
     page = list(
-        cases.select_related("organization").order_by("-fiscal_year", "title", "id")[
+        cases.select_related("organization").order_by(*NEWEST_FIRST)[
             offset : offset + max(0, limit)
         ]
     )
@@ -201,7 +203,7 @@ def case_export(
             if case_id in cases
         ]
     else:
-        ordered = _filtered(actor, filters).order_by("-fiscal_year", "title", "id")
+        ordered = _filtered(actor, filters).order_by(*NEWEST_FIRST)
         rows = [CaseExportRow(case=case, score=None) for case in ordered[:EXPORT_MAX_ROWS]]
     audit_record(
         actor=actor,
@@ -211,7 +213,9 @@ def case_export(
         target_repr=f"先進事例の検索結果（{len(rows)}件）"[:255],
         detail={
             "query": query[:200],
-            "filters": {k: list(v) if not isinstance(v, str) else v for k, v in (filters or {}).items()},
+            "filters": {
+                k: list(v) if not isinstance(v, str) else v for k, v in (filters or {}).items()
+            },
             "rows": len(rows),
             "format": format,
         },

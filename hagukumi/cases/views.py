@@ -9,6 +9,7 @@ partial; the same URL without JavaScript renders the whole page.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -51,7 +52,12 @@ FACET_LABELS = {
     "case_type": "事例種類",
 }
 FACT_FILTER_LABEL = "数値目標のある事例"
-STATUS_TONES = {"stored": "success", "updated": "success", "unchanged": "pending", "failed": "error"}
+STATUS_TONES = {
+    "stored": "success",
+    "updated": "success",
+    "unchanged": "pending",
+    "failed": "error",
+}
 EXPORT_COLUMNS = [
     Column(field="case.case_no", header="事例No."),
     Column(field="case.title", header="タイトル"),
@@ -262,7 +268,9 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
             rows = [_case_row(case) for case in browse.cases]
     except ApplicationError as exc:
         error = exc.message
-    page: Page[ResultRow] = Paginator(_Window(total, rows), PAGE_SIZE).get_page(number)
+    page: Page[ResultRow] = Paginator(
+        cast(Sequence[ResultRow], _Window(total, rows)), PAGE_SIZE
+    ).get_page(number)
     context: dict[str, Any] = {
         "form": form,
         "query": query,
@@ -342,6 +350,7 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "detail": detail,
+            "facts": [(fact, format(fact.value.normalize(), ",f")) for fact in detail.facts],
             "query": query,
             "match": match,
             "match_snippet": snippet_html(match.snippet) if match and match.snippet else "",
@@ -435,7 +444,7 @@ def case_import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         dry_run = bool(form.cleaned_data["dry_run"])
         visibility = form.cleaned_data["visibility"]
-        for upload in form.cleaned_data["files"]:
+        for upload in form.cleaned_data["documents"]:
             outcome = case_import_file(
                 data=upload.read(),
                 filename=upload.name or "",

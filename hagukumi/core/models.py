@@ -174,3 +174,65 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditLogAppendOnlyError("削除")
+
+
+class ImportJob(TimeStampedModel):
+    """One import run (web upload or CLI), the record both go through (hagukumi.core.jobs).
+
+    `lane` groups kinds that must not run at once in one 団体 (e.g. "people"):
+    the partial unique constraint allows one running job per (団体, lane). The
+    uploaded file lives at `file_path` until the job ends (then it is deleted).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "待機"
+        RUNNING = "running", "実行中"
+        SUCCEEDED = "succeeded", "成功"
+        FAILED = "failed", "失敗"
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="+", verbose_name="団体"
+    )
+    kind = models.CharField("種類", max_length=50)
+    lane = models.CharField("同時実行の単位", max_length=50)
+    options = models.JSONField("指定", default=dict, blank=True)
+    status = models.CharField("状態", max_length=20, choices=Status.choices, default=Status.QUEUED)
+    filename = models.CharField("ファイル名", max_length=255, blank=True)
+    file_path = models.CharField("保存先", max_length=500, blank=True)
+    rows_done = models.PositiveIntegerField("処理済み行数", default=0)
+    rows_total = models.PositiveIntegerField("行数", null=True, blank=True)
+    counts = models.JSONField("件数", default=dict, blank=True)
+    errors = models.JSONField("エラー", default=list, blank=True)
+    result_lines = models.JSONField("結果", default=list, blank=True)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="登録者",
+    )
+    inline = models.BooleanField("コマンドラインで実行", default=False)
+    heartbeat_at = models.DateTimeField("最終応答", null=True, blank=True)
+    started_at = models.DateTimeField("開始日時", null=True, blank=True)
+    finished_at = models.DateTimeField("終了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "取込ジョブ"
+        verbose_name_plural = "取込ジョブ"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "lane"],
+                condition=models.Q(status="running"),
+                name="importjob_one_running_per_lane",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="importjob_status")]
+
+    def __str__(self) -> str:
+        return f"ImportJob #{self.pk} {self.kind} {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

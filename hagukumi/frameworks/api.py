@@ -23,23 +23,23 @@ from hagukumi.frameworks.selectors import (
 router = Router(tags=["人材育成フレームワーク"])
 
 
-class SourceOut(Schema):
+class FrameworkSourceOut(Schema):
     file: str
     section: str
 
 
-class DetailOut(Schema):
+class FrameworkDetailOut(Schema):
     label: str
     text: str
-    source: SourceOut
+    source: FrameworkSourceOut
 
 
-class RoleOut(Schema):
+class TalentRoleOut(Schema):
     name: str
     unit: str
     summary: str
     duties: list[str]
-    source: SourceOut
+    source: FrameworkSourceOut
 
 
 class IndividualLevelOut(Schema):
@@ -51,8 +51,8 @@ class IndividualLevelOut(Schema):
     description: str
     role_image: str
     development_direction: str
-    details: list[DetailOut]
-    source: SourceOut
+    details: list[FrameworkDetailOut]
+    source: FrameworkSourceOut
     note: str
 
 
@@ -61,7 +61,7 @@ class DevelopmentStepOut(Schema):
     name: str
     target_levels: str
     text: str
-    source: SourceOut
+    source: FrameworkSourceOut
     note: str
 
 
@@ -70,14 +70,14 @@ class TalentTypeOut(Schema):
     name: str
     mic_type: str
     description: str
-    roles: list[RoleOut]
+    roles: list[TalentRoleOut]
     individual_levels: list[IndividualLevelOut]
     order: int
     expected_role: str
     development_direction: str
-    details: list[DetailOut]
+    details: list[FrameworkDetailOut]
     development_steps: list[DevelopmentStepOut]
-    source: SourceOut
+    source: FrameworkSourceOut
     note: str
 
 
@@ -85,7 +85,7 @@ class MaturityLevelOut(Schema):
     level: int
     name: str
     statements: dict[str, str]
-    source: SourceOut
+    source: FrameworkSourceOut
     note: str
 
 
@@ -93,7 +93,7 @@ class CompetencyLevelOut(Schema):
     level: int
     behaviours: list[str]
     label: str
-    source: SourceOut
+    source: FrameworkSourceOut
     note: str
 
 
@@ -104,14 +104,14 @@ class CompetencyOut(Schema):
     levels: list[CompetencyLevelOut]
     description: str
     talent_type: str
-    source: SourceOut
+    source: FrameworkSourceOut
     note: str
 
 
 class ResponsibilityOut(Schema):
     unit: str
     text: str
-    source: SourceOut
+    source: FrameworkSourceOut
     note: str
 
 
@@ -119,7 +119,7 @@ class FrameworkExportOut(Schema):
     code: str
     name: str
     version: int
-    source: SourceOut
+    source: FrameworkSourceOut
     talent_types: list[TalentTypeOut]
     maturity_levels: list[MaturityLevelOut]
     competencies: list[CompetencyOut]
@@ -128,7 +128,7 @@ class FrameworkExportOut(Schema):
     note: str
 
 
-class VersionOut(Schema):
+class FrameworkVersionOut(Schema):
     number: int
     status: str
 
@@ -139,7 +139,7 @@ class FrameworkOut(Schema):
     name: str
     is_template: bool
     owner: str
-    versions: list[VersionOut]
+    versions: list[FrameworkVersionOut]
 
 
 def _actor(request: HttpRequest) -> Actor:

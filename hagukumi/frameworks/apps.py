@@ -10,20 +10,12 @@ class FrameworksConfig(AppConfig):
     verbose_name = "人材育成フレームワーク"
 
     def ready(self) -> None:
-        from django.urls import NoReverseMatch, reverse
-
         from hagukumi.core.models import Role
         from hagukumi.core.registries import NavItem, register_nav_item
 
-        try:
-            reverse("frameworks:index")
-        except NoReverseMatch:
-            # Not included in the root URLconf (yet): an entry without a URL would
-            # break every page, so there is none.
-            return
         register_nav_item(
             NavItem(
-                key="frameworks",
+                key="frameworks-list",
                 label="人材育成フレームワーク",
                 url_name="frameworks:index",
                 order=30,

@@ -11,6 +11,13 @@ Versioning rules:
   them through `Framework.adopted_from`).
 - Every write validates the whole content first (`content.content_errors`) and
   runs in one transaction, so nothing is half-saved.
+- The browser edits a draft one item at a time (`talent_type_save`,
+  `individual_level_move`, …): each reads the draft's content, changes one item
+  found by its stable code, and writes the whole content back through
+  `_content_replace`, which also refuses removing an item that another app still
+  uses (`frameworks.usage` checkers).
+- `skill_map_import` fills competency levels of a draft from a file
+  (core.tabular_import: all rows or none).
 """
 
 from __future__ import annotations

@@ -159,6 +159,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "draft": framework_draft(framework=framework),
             "published": framework_version_latest_published(framework=framework),
             "can_edit": _can_edit(actor, framework),
+            "can_adopt": framework.is_template and _can_edit(actor),
             "breadcrumbs": _crumbs((framework.name, "")),
         },
     )

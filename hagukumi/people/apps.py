@@ -8,3 +8,11 @@ class PeopleConfig(AppConfig):
     name = "hagukumi.people"
     label = "people"
     verbose_name = "職員"
+
+    def ready(self) -> None:
+        from hagukumi.frameworks.usage import register_usage_checker
+        from hagukumi.people import import_jobs
+        from hagukumi.people.designations import designations_using
+
+        import_jobs.register()
+        register_usage_checker("people-designations", designations_using)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from hagukumi.core.models import Role
 from hagukumi.frameworks.models import Framework, VersionStatus
 
-pytestmark = [pytest.mark.e2e, pytest.mark.urls("hagukumi.frameworks.tests.urls")]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture

@@ -1,11 +1,16 @@
 """The two engines behind case search: they find candidate units; ranking is ours.
 
-Both backends answer the same two questions with the same semantics, so the
-Python ranking above them (``ranking.py``) gives identical scores on both:
+Both backends answer one question with the same semantics, so the Python ranking
+above them (``ranking.py``) gives identical scores on both:
 
-- ``candidates``: index units holding any of the terms, of the cases a given
-  SQL subquery allows, in id order, at most ``limit`` of them;
-- ``case_frequencies``: for each term, how many cases hold it (for idf).
+- ``top_units``: (unit id, case id) of the units holding any of the terms, of the
+  cases a given SQL subquery allows (or of all cases), best first by the engine's
+  own cheap score (FTS5 ``bm25()``, PostgreSQL ``ts_rank``), at most ``limit``.
+
+When fewer units match than ``limit`` both return all of them, so on such queries
+the two engines give exactly the same candidates; beyond it they may differ in the
+tail, which the exact re-scoring in Python then orders. Document frequencies are
+not asked of the engines: the indexer keeps them (``CaseSearchTerm``).
 
 Terms are encoded (``terms.encode_term``: letters, digits and ``_`` only) and
 additionally quoted as phrase strings (FTS5) or lexemes (tsquery), so nothing a
@@ -25,7 +30,7 @@ FTS_TABLE = "cases_search_fts"
 
 
 @dataclass(frozen=True, slots=True)
-class UnitRow:
+class UnitRow:  # what ranking reads of a unit
     id: int
     case_id: int
     kind: str
@@ -45,76 +50,95 @@ class SearchBackend(Protocol):
 
     def match_expression(self, terms: Sequence[str]) -> str: ...
 
-    def candidates(
-        self, terms: Sequence[str], case_sql: str, case_params: Sequence[Any], limit: int
-    ) -> list[UnitRow]: ...
-
-    def case_frequencies(self, terms: Sequence[str]) -> dict[str, int]: ...
+    def top_units(
+        self,
+        terms: Sequence[str],
+        case_sql: str | None,
+        case_params: Sequence[Any],
+        limit: int,
+    ) -> list[tuple[int, int]]: ...
 
 
 class _SqlBackend:
     name = ""
-    _match_sql = ""  # WHERE clause on table alias u matching one parameter
 
     def match_expression(self, terms: Sequence[str]) -> str:
         raise NotImplementedError
 
-    def _from(self) -> str:
-        return f"{UNIT_TABLE} u"
+    def top_units_sql(self, restricted: bool) -> str:
+        raise NotImplementedError
 
-    def candidate_sql(self, case_sql: str) -> str:
-        # Table names are constants; case_sql is Django's compiled SQL with its own params.
-        return (
-            f"SELECT u.id, u.case_id, u.kind, u.passage_id, u.terms, u.length FROM {self._from()} "  # noqa: S608
-            f"WHERE {self._match_sql} AND u.case_id IN ({case_sql}) ORDER BY u.id LIMIT %s"
-        )
+    def top_units_params(
+        self, terms: Sequence[str], case_params: Sequence[Any], limit: int
+    ) -> list[Any]:
+        raise NotImplementedError
 
-    def candidates(
-        self, terms: Sequence[str], case_sql: str, case_params: Sequence[Any], limit: int
-    ) -> list[UnitRow]:
-        if not terms:
+    def top_units(
+        self,
+        terms: Sequence[str],
+        case_sql: str | None,
+        case_params: Sequence[Any],
+        limit: int,
+    ) -> list[tuple[int, int]]:
+        if not terms or limit <= 0:
             return []
+        sql = self.top_units_sql(case_sql is not None)
+        if case_sql is not None:
+            sql = sql.replace("{cases}", case_sql)
         with connection.cursor() as cursor:
-            cursor.execute(
-                self.candidate_sql(case_sql),
-                [self.match_expression(terms), *case_params, limit],
-            )
-            return [UnitRow(*row) for row in cursor.fetchall()]
-
-    def case_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
-        if not terms:
-            return {}
-        part = f"SELECT %s, COUNT(DISTINCT u.case_id) FROM {self._from()} WHERE {self._match_sql}"  # noqa: S608
-        sql = " UNION ALL ".join([part] * len(terms))
-        params: list[Any] = []
-        for term in terms:
-            params += [term, self.match_expression([term])]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return {term: int(count) for term, count in cursor.fetchall()}
+            cursor.execute(sql, self.top_units_params(terms, case_params, limit))
+            return [(int(unit_id), int(case_id)) for unit_id, case_id in cursor.fetchall()]
 
 
 class SqliteFts5Backend(_SqlBackend):
     """FTS5 (unicode61, ``_`` as a token character) over the space-joined encoded terms."""
 
     name = "sqlite"
-    _match_sql = f"{FTS_TABLE} MATCH %s"
-
-    def _from(self) -> str:
-        return f"{FTS_TABLE} JOIN {UNIT_TABLE} u ON u.id = {FTS_TABLE}.rowid"
 
     def match_expression(self, terms: Sequence[str]) -> str:
         return " OR ".join(f'"{_safe(term)}"' for term in terms)
+
+    def top_units_sql(self, restricted: bool) -> str:
+        # Table names are constants; {cases} is Django's compiled SQL with its own params.
+        if restricted:
+            return (
+                f"SELECT u.id, u.case_id FROM {FTS_TABLE} JOIN {UNIT_TABLE} u "  # noqa: S608
+                f"ON u.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s "
+                f"AND u.case_id IN ({{cases}}) ORDER BY {FTS_TABLE}.rank, u.id LIMIT %s"
+            )
+        # Unrestricted: rank in the FTS table alone, join only the few survivors.
+        return (
+            f"SELECT u.id, u.case_id FROM (SELECT rowid AS id, rank AS r FROM {FTS_TABLE} "  # noqa: S608
+            f"WHERE {FTS_TABLE} MATCH %s ORDER BY rank, rowid LIMIT %s) t "
+            f"JOIN {UNIT_TABLE} u ON u.id = t.id ORDER BY t.r, u.id"
+        )
+
+    def top_units_params(
+        self, terms: Sequence[str], case_params: Sequence[Any], limit: int
+    ) -> list[Any]:
+        return [self.match_expression(terms), *case_params, limit]
 
 
 class PostgresBackend(_SqlBackend):
     """tsvector of the same encoded terms (array_to_tsvector, no stemming), GIN index."""
 
     name = "postgresql"
-    _match_sql = "u.search_vector @@ %s::tsquery"
 
     def match_expression(self, terms: Sequence[str]) -> str:
         return " | ".join(f"'{_safe(term)}'" for term in terms)
+
+    def top_units_sql(self, restricted: bool) -> str:
+        where = " AND u.case_id IN ({cases})" if restricted else ""
+        return (
+            f"SELECT u.id, u.case_id FROM {UNIT_TABLE} u, CAST(%s AS tsquery) q "  # noqa: S608
+            f"WHERE u.search_vector @@ q{where} "
+            "ORDER BY ts_rank(u.search_vector, q) DESC, u.id LIMIT %s"
+        )
+
+    def top_units_params(
+        self, terms: Sequence[str], case_params: Sequence[Any], limit: int
+    ) -> list[Any]:
+        return [self.match_expression(terms), *case_params, limit]
 
 
 def current_backend() -> SearchBackend:

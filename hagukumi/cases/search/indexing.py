@@ -11,11 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from collections import Counter
+
+from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
 from hagukumi.cases.models import Case, CasePassage
-from hagukumi.cases.search.models import CaseSearchStatistics, CaseSearchUnit, SearchUnitKind
+from hagukumi.cases.search.models import (
+    CaseSearchStatistics,
+    CaseSearchTerm,
+    CaseSearchUnit,
+    SearchUnitKind,
+)
 from hagukumi.cases.search.terms import join_terms, text_terms
 from hagukumi.core.wareki import format_fiscal_year
 
@@ -83,11 +90,44 @@ def _unit_counts(units: Iterable[CaseSearchUnit]) -> dict[str, tuple[int, int]]:
     return counts
 
 
+def _case_frequencies(terms_by_case: dict[int, set[str]]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for terms in terms_by_case.values():
+        counts.update(terms)
+    return counts
+
+
+def _units_case_frequencies(units: Iterable[CaseSearchUnit]) -> Counter[str]:
+    by_case: dict[int, set[str]] = {}
+    for unit in units:
+        by_case.setdefault(unit.case_id, set()).update(unit.terms.split())
+    return _case_frequencies(by_case)
+
+
+_TERM_TABLE = CaseSearchTerm._meta.db_table
+_UPSERT_ROWS = 400
+
+
+def _add_case_frequencies(counts: Counter[str], sign: int) -> None:
+    """df += sign · count for each term, one multi-row upsert per few hundred terms."""
+    items = [(term, sign * n) for term, n in sorted(counts.items()) if n]
+    with connection.cursor() as cursor:
+        for i in range(0, len(items), _UPSERT_ROWS):
+            chunk = items[i : i + _UPSERT_ROWS]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {_TERM_TABLE} (term, cases) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT (term) DO UPDATE SET cases = {_TERM_TABLE}.cases + excluded.cases",
+                [value for row in chunk for value in row],
+            )
+
+
 def store_units(units: Sequence[CaseSearchUnit], *, batch_size: int = 2000) -> None:
     """Insert units in bulk and add them to the statistics (for new cases only)."""
     with transaction.atomic():
         CaseSearchUnit.objects.bulk_create(units, batch_size=batch_size)
         _add_statistics(_unit_counts(units), +1)
+        _add_case_frequencies(_units_case_frequencies(units), +1)
 
 
 def case_unindex(*, case_id: int) -> None:
@@ -99,6 +139,9 @@ def case_unindex(*, case_id: int) -> None:
             .annotate(n=Count("id"), total=Sum("length"))
         )
         _add_statistics({row["kind"]: (row["n"], row["total"] or 0) for row in old}, -1)
+        terms = CaseSearchUnit.objects.filter(case_id=case_id).values_list("terms", flat=True)
+        held = {term for text in terms for term in text.split()}
+        _add_case_frequencies(Counter(held), -1)
         CaseSearchUnit.objects.filter(case_id=case_id).delete()
 
 
@@ -122,6 +165,7 @@ def cases_reindex(*, progress: bool = False) -> int:
     with transaction.atomic():
         CaseSearchUnit.objects.all().delete()
         CaseSearchStatistics.objects.all().delete()
+        CaseSearchTerm.objects.all().delete()
         count = 0
         for case in Case.objects.order_by("id").iterator(chunk_size=200):
             case_index(case=case)

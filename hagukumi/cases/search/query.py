@@ -8,13 +8,16 @@
 - its synonyms (``synonyms.py``, expansion-control flag respected) at ``SYNONYM_WEIGHT``.
 
 At most ``MAX_QUERY_TERMS`` (64) terms in all. Nothing typed reaches an engine as
-syntax: terms are encoded (``terms.encode_term``).
+syntax: terms are encoded (``terms.encode_term``). Plans are immutable and cached by
+query text (Sudachi runs once per distinct query, not once per search).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
+from hagukumi.cases.search.snippets import Matcher
 from hagukumi.cases.search.synonyms import synonym_terms
 from hagukumi.cases.search.terms import encode_term
 from hagukumi.cases.search.variants import apply_variants
@@ -41,6 +44,12 @@ class QueryPlan:
     text: str
     terms: tuple[QueryTerm, ...]
     groups: int
+    surfaces: tuple[str, ...] = field(default=(), compare=False)  # words as typed
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        """Finds this query's matches in stored text (snippets)."""
+        return Matcher(self.raw_terms, self.surfaces)
 
     @property
     def engine_terms(self) -> list[str]:
@@ -55,15 +64,22 @@ def parse_query(text: str | None) -> QueryPlan:
     """The plan of a query; ApplicationError for an empty one (no terms is not an error)."""
     if text is None or not text.strip():
         raise ApplicationError(EMPTY_QUERY_MESSAGE)
-    text = text[:MAX_QUERY_CHARS]
+    return _parse(text[:MAX_QUERY_CHARS])
+
+
+@lru_cache(maxsize=2048)
+def _parse(text: str) -> QueryPlan:
     rewritten = apply_variants(text)
     main = query_terms(rewritten)
     parts: dict[str, list[str]] = {}
     surfaces: dict[str, str] = {}
+    typed: list[str] = []
     for token in tokenize(rewritten):
         if not token.is_content_word:
             continue
         surfaces.setdefault(token.term, token.surface)
+        typed.append(token.surface)
+        typed.extend(s.surface for s in token.sub_tokens if s.pos[0] in _CONTENT_POS)
         if len(token.sub_tokens) > 1 and not token.is_number:
             parts.setdefault(token.term, []).extend(
                 normalize(sub.normalized)
@@ -86,4 +102,7 @@ def parse_query(text: str | None) -> QueryPlan:
                     seen.add(synonym)
                     extra.append(QueryTerm(synonym, encode_term(synonym), SYNONYM_WEIGHT, group))
     terms.extend(extra)
-    return QueryPlan(text=text, terms=tuple(terms[:MAX_QUERY_TERMS]), groups=len(main))
+    kept = tuple(terms[:MAX_QUERY_TERMS])
+    return QueryPlan(
+        text=text, terms=kept, groups=len(main), surfaces=tuple(dict.fromkeys(typed))
+    )

@@ -4,6 +4,23 @@ Visibility comes from ``cases.selectors.cases_visible`` (公開 for every logged
 user, 団体内 for the owner 団体 only; ``actor=None`` means the trusted command
 line). Filters and visibility are applied inside the engine query, so totals,
 hits and facets only ever count cases the actor may see.
+
+Cost is bounded whatever the corpus size (``_rank``):
+
+1. the query plan is cached (``query.parse_query``); document frequencies are one
+   indexed lookup (``CaseSearchTerm``, kept by the indexer);
+2. candidate generation asks the engine for the ``MAX_CANDIDATE_UNITS`` best units by
+   its own cheap score over the *selective* terms only — terms held by more than
+   ``SELECTIVE_CASES`` cases are left to re-scoring (they add little idf and would
+   make the engine rank most of the corpus); if every term is that common, the
+   rarest one alone generates candidates;
+3. exact BM25F (``ranking.py``) re-scores the candidate cases in Python from those
+   units plus the title and metadata units of the candidate cases (all terms);
+4. facets count the ranked cases in one pass; snippets scan only the shown page.
+
+``total`` and the facets count the ranked candidates: exact whenever fewer than
+``MAX_CANDIDATE_UNITS`` units match the selective terms (every query of the seed
+corpus), a lower bound beyond that (``SearchResult.exhaustive`` is then False).
 """
 
 from __future__ import annotations
@@ -12,12 +29,18 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from hagukumi.cases.models import Case, CasePassage
 from hagukumi.cases.search.backends import SearchBackend, UnitRow, current_backend
 from hagukumi.cases.search.facets import Filters, apply_filters, facet_counts
-from hagukumi.cases.search.models import CaseSearchStatistics, CaseSearchUnit, SearchUnitKind
+from hagukumi.cases.search.models import (
+    CaseSearchStatistics,
+    CaseSearchTerm,
+    CaseSearchUnit,
+    SearchUnitKind,
+)
 from hagukumi.cases.search.query import QueryPlan, QueryTerm, parse_query
 from hagukumi.cases.search.ranking import RankedCase, idf, rank_cases
 from hagukumi.cases.search.snippets import make_snippet
@@ -28,7 +51,8 @@ from hagukumi.core.wareki import format_fiscal_year
 
 Sort = Literal["relevance", "year"]
 MAX_LIMIT = 100
-MAX_CANDIDATE_UNITS = 20_000  # bound on what one query reads back (see the ADR)
+MAX_CANDIDATE_UNITS = 500  # units the engine hands to exact re-scoring (see module doc)
+SELECTIVE_CASES = 5_000  # a term held by more cases does not generate candidates
 SIMILAR_TERMS = 16
 
 
@@ -58,6 +82,7 @@ class SearchResult:
     total: int
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]]
+    exhaustive: bool = True  # False: total and facets count the best candidates only
 
     def as_json(self) -> dict[str, Any]:
         """The shape of the CLI and the API."""
@@ -81,57 +106,177 @@ def _average_lengths() -> tuple[int, dict[str, float]]:
     }
 
 
+_CHUNK = 900  # ids per IN list (SQLite allows 32,766 parameters; stay far below)
+_UNIT_TABLE = CaseSearchUnit._meta.db_table
+_UNIT_FIELDS = "id, case_id, kind, passage_id, terms, length"
+
+
+def _select_in(sql: str, ids: list[Any], *params: Any) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` (one ``{ids}`` placeholder list) for every chunk of ``ids``.
+
+    Plain cursor SQL: the ORM's per-query compilation cost more than the queries
+    themselves here (these run on every search).
+    """
+    rows: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            cursor.execute(sql.replace("{ids}", ", ".join(["%s"] * len(chunk))), [*chunk, *params])
+            rows.extend(cursor.fetchall())
+    return rows
+
+
+def case_frequencies(terms: list[str]) -> dict[str, int]:
+    """How many indexed cases hold each term (0 when none)."""
+    table = CaseSearchTerm._meta.db_table
+    found = dict(_select_in(f"SELECT term, cases FROM {table} WHERE term IN ({{ids}})", terms))  # noqa: S608
+    return {term: max(0, int(found.get(term, 0))) for term in terms}
+
+
+def candidate_terms(terms: list[str], frequencies: dict[str, int]) -> list[str]:
+    """The terms that generate candidates: the selective ones, else the rarest one."""
+    present = [t for t in terms if frequencies.get(t, 0) > 0]
+    selective = [t for t in present if frequencies[t] <= SELECTIVE_CASES]
+    if selective or not present:
+        return selective
+    return [min(present, key=lambda t: (frequencies[t], t))]
+
+
+@dataclass(frozen=True)
+class EngineQuery:
+    """The one candidate query a search issues (the benchmark times it alone)."""
+
+    terms: list[str]
+    case_sql: str | None
+    case_params: tuple[Any, ...]
+    limit: int
+
+    def run(self, backend: SearchBackend) -> list[tuple[int, int]]:
+        return backend.top_units(self.terms, self.case_sql, self.case_params, self.limit)
+
+
+def engine_query(
+    plan: QueryPlan, cases: QuerySet[Case] | None, frequencies: dict[str, int]
+) -> EngineQuery:
+    """``cases`` None: every indexed case (no restriction joined into the engine query)."""
+    case_sql: str | None = None
+    case_params: tuple[Any, ...] = ()
+    if cases is not None:
+        case_sql, case_params = cases.values("pk").query.sql_with_params()
+    return EngineQuery(
+        candidate_terms(plan.engine_terms, frequencies), case_sql, case_params, MAX_CANDIDATE_UNITS
+    )
+
+
+def _candidate_rows(top: list[tuple[int, int]]) -> list[UnitRow]:
+    """The engine's units and the title/metadata units of their cases, with their terms."""
+    unit_ids = {unit_id for unit_id, _ in top}
+    case_ids = sorted({case_id for _, case_id in top})
+    rows = {
+        row[0]: row
+        for row in _select_in(
+            f"SELECT {_UNIT_FIELDS} FROM {_UNIT_TABLE} "  # noqa: S608
+            "WHERE case_id IN ({ids}) AND kind IN (%s, %s)",
+            case_ids,
+            SearchUnitKind.TITLE.value,
+            SearchUnitKind.META.value,
+        )
+    }
+    missing = sorted(unit_ids - rows.keys())
+    sql = f"SELECT {_UNIT_FIELDS} FROM {_UNIT_TABLE} WHERE id IN ({{ids}})"  # noqa: S608
+    rows.update((row[0], row) for row in _select_in(sql, missing))
+    return [UnitRow(*rows[key]) for key in sorted(rows)]
+
+
 def _rank(
-    plan: QueryPlan, cases: QuerySet[Case], backend: SearchBackend
-) -> tuple[list[RankedCase], dict[int, UnitRow]]:
+    plan: QueryPlan, cases: QuerySet[Case] | None, backend: SearchBackend
+) -> tuple[list[RankedCase], bool]:
+    """Ranked candidate cases, and whether they are all the matching cases."""
     terms = plan.engine_terms
     if not terms:
-        return [], {}
-    case_sql, case_params = cases.values("pk").query.sql_with_params()
-    rows = backend.candidates(terms, case_sql, case_params, MAX_CANDIDATE_UNITS)
+        return [], True
+    frequencies = case_frequencies(terms)
+    query = engine_query(plan, cases, frequencies)
+    top = query.run(backend)
+    exhaustive = len(top) < query.limit and len(query.terms) == len(
+        [t for t in terms if frequencies.get(t, 0) > 0]
+    )
     indexed, lengths = _average_lengths()
     ranked = rank_cases(
-        rows,
+        _candidate_rows(top),
         plan,
-        case_frequencies=backend.case_frequencies(terms),
+        case_frequencies=frequencies,
         indexed_cases=indexed,
         average_lengths=lengths,
     )
-    return ranked, {row.id: row for row in rows}
+    return ranked, exhaustive
+
+
+_HIT_FIELDS = ("id", "case_no", "title", "org_name", "org_type", "fiscal_year", "source_file")
 
 
 def _hits(ranked: list[RankedCase], plan: QueryPlan) -> list[SearchHit]:
-    cases = Case.objects.in_bulk([r.case_id for r in ranked])
+    """The shown page: one query for its cases, one for its passages, snippets by scan."""
+    if not ranked:
+        return []
+    case_table, passage_table = Case._meta.db_table, CasePassage._meta.db_table
+    cases = {
+        row[0]: row
+        for row in _select_in(
+            f"SELECT {', '.join(_HIT_FIELDS)} FROM {case_table} WHERE id IN ({{ids}})",  # noqa: S608
+            [r.case_id for r in ranked],
+        )
+    }
     passage_ids = [r.passage_id for r in ranked if r.passage_id is not None]
-    passages = CasePassage.objects.in_bulk(passage_ids) if passage_ids else {}
-    missing = [r.case_id for r in ranked if r.passage_id not in passages]
-    first_passages: dict[int, CasePassage] = {}
-    if missing:
-        for first in CasePassage.objects.filter(case_id__in=missing).order_by("-order"):
-            first_passages[first.case_id] = first  # the last written is order 0
+    missing = [r.case_id for r in ranked if r.passage_id is None]
+    found = _select_in(
+        f"SELECT id, case_id, text FROM {passage_table} WHERE id IN ({{ids}})",  # noqa: S608
+        passage_ids,
+    )
+    if missing:  # only the title or metadata matched: the case's first passage
+        found += _select_in(
+            f"SELECT id, case_id, text FROM {passage_table} "  # noqa: S608
+            "WHERE case_id IN ({ids}) AND \"order\" = 0",
+            missing,
+        )
+    by_id = {pk: (case_id, text) for pk, case_id, text in found}
+    passages: dict[int, tuple[int, str]] = {}  # case id → (passage id, text)
+    for r in ranked:
+        if r.passage_id is not None and r.passage_id in by_id:
+            passages[r.case_id] = (r.passage_id, by_id[r.passage_id][1])
+    for pk, (case_id, text) in by_id.items():
+        passages.setdefault(case_id, (pk, text))
+    matcher = plan.matcher
     hits = []
     for r in ranked:
-        case = cases[r.case_id]
-        found = passages.get(r.passage_id) if r.passage_id else None
-        passage: CasePassage | None = found or first_passages.get(r.case_id)
+        pk, case_no, title, org_name, org_type, fiscal_year, source_file = cases[r.case_id]
+        passage = passages.get(r.case_id)
         hits.append(
             SearchHit(
-                case_id=case.pk,
-                case_no=case.case_no,
-                title=case.title,
-                org_name=case.org_name,
-                org_type=case.org_type,
-                fiscal_year=case.fiscal_year,
-                wareki=format_fiscal_year(case.fiscal_year, with_western=False)
-                if case.fiscal_year
-                else "",
+                case_id=pk,
+                case_no=case_no,
+                title=title,
+                org_name=org_name,
+                org_type=org_type,
+                fiscal_year=fiscal_year,
+                wareki=format_fiscal_year(fiscal_year, with_western=False) if fiscal_year else "",
                 score=round(r.score, 6),
-                snippet=make_snippet(passage.text, plan.raw_terms) if passage else "",
-                source_file=case.source_file,
-                passage_id=passage.pk if passage else None,
+                snippet=make_snippet(passage[1], matcher) if passage else "",
+                source_file=source_file,
+                passage_id=passage[0] if passage else None,
             )
         )
     return hits
+
+
+def _unrestricted(actor: Actor | None, filters: Filters | None) -> bool:
+    return actor is None and not any(_has_values(v) for v in (filters or {}).values())
+
+
+def _has_values(value: object) -> bool:
+    if isinstance(value, str | int):
+        return str(value) != ""
+    return any(str(v) != "" for v in value)  # type: ignore[attr-defined]
 
 
 def case_search(
@@ -153,24 +298,19 @@ def case_search(
         raise ApplicationError("件数と開始位置は 0 以上で指定してください。")
     limit = min(limit, MAX_LIMIT)
     plan = parse_query(query)
-    ranked, _ = _rank(plan, _visible(actor, filters), current_backend())
+    cases = _visible(actor, filters)  # validates the filters even when not joined
+    restriction = None if _unrestricted(actor, filters) else cases
+    ranked, exhaustive = _rank(plan, restriction, current_backend())
+    facets, years = facet_counts([r.case_id for r in ranked])
     if sort == "year":
-        years = (
-            dict(
-                Case.objects.filter(pk__in=[r.case_id for r in ranked]).values_list(
-                    "pk", "fiscal_year"
-                )
-            )
-            if len(ranked) <= 5000
-            else {}
-        )
         ranked.sort(key=lambda r: (-(years.get(r.case_id) or 0), -r.score, r.case_id))
     page = ranked[offset : offset + limit]
     return SearchResult(
         query=plan.text,
         total=len(ranked),
         hits=_hits(page, plan),
-        facets=facet_counts([r.case_id for r in ranked]),
+        facets=facets,
+        exhaustive=exhaustive,
     )
 
 
@@ -183,11 +323,10 @@ def similar_cases(*, actor: Actor | None, case_id: int | str, limit: int = 5) ->
         for term in unit.terms.split():
             if not term.isdigit() and len(term) > 1:
                 counts[term] += weight
-    backend = current_backend()
     common = [term for term, _ in counts.most_common(4 * SIMILAR_TERMS)]
     if not common:
         return []
-    frequencies = backend.case_frequencies(common)
+    frequencies = case_frequencies(common)
     indexed, _ = _average_lengths()
     scored = sorted(
         common,
@@ -199,5 +338,5 @@ def similar_cases(*, actor: Actor | None, case_id: int | str, limit: int = 5) ->
         groups=len(scored),
     )
     cases = _visible(actor, None).exclude(pk=case.pk)
-    ranked, _ = _rank(plan, cases, backend)
+    ranked, _ = _rank(plan, cases, current_backend())
     return _hits(ranked[: max(0, min(limit, MAX_LIMIT))], plan)

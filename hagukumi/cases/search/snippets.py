@@ -8,63 +8,127 @@ turns the markers into ``<mark>``: templates must use it (or escape themselves).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from hagukumi.cases.facts import plain_text
-from hagukumi.cases.search.variants import _compiled
-from hagukumi.core.japanese_text import canonical_year_spans, index_terms, normalize, tokenize
+from hagukumi.cases.search.variants import load_variant_rules
+from hagukumi.core.japanese_text import canonical_year_spans, index_terms, normalize
 
 HIGHLIGHT_START = "⟦"
 HIGHLIGHT_END = "⟧"
 SNIPPET_CHARS = 160
 _ANALYSED_CHARS = 6000
+_YEAR_TERM = re.compile(r"(?:fy|y|d)\d{4}")
+_NUMBER_TERM = re.compile(r"\d+(?:\.\d+)?")
 
 
-def _variant_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    pattern, targets, _ = _compiled()
-    spans = []
-    for match in pattern.finditer(text):
-        canonical = targets.get(normalize(match.group()), "")
-        if canonical and terms.intersection(index_terms(canonical)):
-            spans.append((match.start(), match.end()))
-    return spans
+@lru_cache(maxsize=1)
+def _variant_terms() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each variant's written form (normalised) and the index terms of its canonical form."""
+    return tuple(
+        (normalize(written), frozenset(index_terms(canonical)))
+        for written, canonical in load_variant_rules()
+        if normalize(written)
+    )
+
+
+class Matcher:
+    """Finds a query's matches in stored text without Sudachi (cheap enough for every hit).
+
+    The text is folded like ``core.japanese_text.normalize`` (width, case, kana,
+    異体字) and scanned once for the query's terms as the engine stores them, the
+    words as typed (取組 for the term 取り組み), the written forms of spelling
+    variants that rewrite into a query term (1人情シス for ひとり情シス), numbers with
+    or without thousands separators, and — only when the query holds a year term —
+    the years and dates that ``canonical_year_spans`` maps to it.
+    """
+
+    def __init__(self, terms: Iterable[str], surfaces: Iterable[str] = ()) -> None:
+        wanted = frozenset(terms)
+        self.year_terms = frozenset(t for t in wanted if _YEAR_TERM.fullmatch(t))
+        needles = {normalize(t) for t in wanted - self.year_terms}
+        needles |= {normalize(s) for s in surfaces}
+        needles |= {written for written, canon in _variant_terms() if canon & wanted}
+        parts = []
+        for needle in sorted((n for n in needles if n), key=lambda n: (-len(n), n)):
+            if _NUMBER_TERM.fullmatch(needle):
+                digits = ",?".join(re.escape(c) for c in needle)
+                parts.append(rf"(?<![\d.,]){digits}(?![\d])")
+            else:
+                parts.append(re.escape(needle))
+        self.pattern = re.compile("|".join(parts)) if parts else None
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of the matches in ``text`` (single-spaced), sorted and merged."""
+        found: list[tuple[int, int]] = []
+        if self.pattern is not None:
+            folded, positions = _folded(text)
+            for match in self.pattern.finditer(folded):
+                if match.end() > match.start():
+                    found.append((positions[match.start()], positions[match.end() - 1] + 1))
+        if self.year_terms:
+            found.extend(
+                (s.start, s.end)
+                for s in canonical_year_spans(text)
+                if self.year_terms.intersection(s.terms)
+            )
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(found):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return normalize(char) if not char.isspace() else " "
+
+
+def _folded(text: str) -> tuple[str, list[int] | range]:
+    """``text`` folded for matching, and the source position of each folded character."""
+    folded = normalize(text)
+    if len(folded) == len(text):
+        return folded, range(len(text))  # the usual case: one character for one
+    out: list[str] = []
+    positions: list[int] = []
+    for i, char in enumerate(text):
+        piece = _fold_char(char)
+        out.append(piece)
+        positions.extend([i] * len(piece))
+    return "".join(out), positions
 
 
 def match_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """(start, end) of the words of ``text`` that the query terms match, sorted, merged."""
-    spans: list[tuple[int, int]] = []
-    for token in tokenize(text):
-        if token.term in terms:
-            spans.append((token.start, token.end))
-            continue
-        spans.extend((s.start, s.end) for s in token.sub_tokens if normalize(s.normalized) in terms)
-    spans.extend(
-        (s.start, s.end) for s in canonical_year_spans(text) if terms.intersection(s.terms)
-    )
-    spans.extend(_variant_spans(text, terms))
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+    return Matcher(terms).spans(text)
 
 
-def make_snippet(passage_text: str, terms: frozenset[str], size: int = SNIPPET_CHARS) -> str:
+def make_snippet(
+    passage_text: str, matcher: Matcher | frozenset[str], size: int = SNIPPET_CHARS
+) -> str:
     """The ``size`` characters of the passage around most matches, matches marked."""
+    if not isinstance(matcher, Matcher):
+        matcher = Matcher(matcher)
     text = " ".join(
         plain_text(passage_text).replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "").split()
     )[:_ANALYSED_CHARS]
-    spans = match_spans(text, terms) if terms else []
+    spans = matcher.spans(text)
     start = 0
     if spans:
-        best_count = -1
+        best_count, last = -1, 0
         for first, (span_start, _) in enumerate(spans):
-            count = sum(1 for s, e in spans[first:] if e <= span_start + size)
-            if count > best_count:
-                best_count, start = count, span_start
+            last = max(last, first)
+            while last < len(spans) and spans[last][1] <= span_start + size:
+                last += 1
+            if last - first > best_count:
+                best_count, start = last - first, span_start
         start = max(0, min(start - size // 5, len(text) - size))
     end = min(len(text), start + size)
     out = ["…" if start > 0 else ""]

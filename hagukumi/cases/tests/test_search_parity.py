@@ -1,7 +1,8 @@
 """Backend parity: the engine in use (SQLite FTS5 or PostgreSQL) against a reference scan.
 
-The reference finds candidate units by reading every unit in Python. Both real
-backends must return exactly what it returns (same hit set, same top-1, top-10
+The reference finds candidate units by reading every unit in Python. On the seed
+corpus no candidate bound binds, so both real backends must return exactly what it
+returns (same hit set, same top-1, top-10
 overlap ≥ 0.8 — in practice identical rankings), so SQLite and PostgreSQL agree
 with each other on every query of the judged set. The suite runs on both.
 """
@@ -19,8 +20,9 @@ from django.conf import settings
 from hagukumi.cases.models import Case
 from hagukumi.cases.search import case_search
 from hagukumi.cases.search import selectors as search_selectors
-from hagukumi.cases.search.backends import UnitRow, current_backend
-from hagukumi.cases.search.models import CaseSearchUnit
+from hagukumi.cases.search import case_index, case_unindex, cases_reindex
+from hagukumi.cases.search.backends import current_backend
+from hagukumi.cases.search.models import CaseSearchTerm, CaseSearchUnit
 from hagukumi.cases.tests.test_search import NASTY, PINNED
 
 pytestmark = pytest.mark.django_db
@@ -35,37 +37,49 @@ def judged_queries() -> list[str]:
 
 
 class ReferenceScan:
-    """Candidates and case frequencies by scanning every unit (no engine)."""
+    """Candidate units by scanning every unit in Python (no engine)."""
 
     name = "reference"
-
-    def _matching(self, terms: Sequence[str]) -> list[CaseSearchUnit]:
-        wanted = [f" {t} " for t in terms]
-        return [
-            unit
-            for unit in CaseSearchUnit.objects.order_by("id")
-            if any(w in unit.terms for w in wanted)
-        ]
 
     def match_expression(self, terms: Sequence[str]) -> str:
         return ""
 
-    def candidates(
-        self, terms: Sequence[str], case_sql: str, case_params: Sequence[Any], limit: int
-    ) -> list[UnitRow]:
-        allowed = set(
-            Case.objects.extra(where=[f"id IN ({case_sql})"], params=list(case_params)).values_list(
-                "id", flat=True
-            )
-        )
+    def top_units(
+        self, terms: Sequence[str], case_sql: str | None, case_params: Sequence[Any], limit: int
+    ) -> list[tuple[int, int]]:
+        cases = Case.objects.all()
+        if case_sql is not None:
+            cases = cases.extra(where=[f"id IN ({case_sql})"], params=list(case_params))
+        allowed = set(cases.values_list("id", flat=True))
+        wanted = [f" {t} " for t in terms]
         return [
-            UnitRow(u.pk, u.case_id, u.kind, u.passage_id, u.terms, u.length)
-            for u in self._matching(terms)
-            if u.case_id in allowed
+            (unit.pk, unit.case_id)
+            for unit in CaseSearchUnit.objects.order_by("id")
+            if unit.case_id in allowed and any(w in unit.terms for w in wanted)
         ][:limit]
 
-    def case_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
-        return {t: len({u.case_id for u in self._matching([t])}) for t in terms}
+
+def reference_case_frequencies() -> dict[str, int]:
+    held: dict[int, set[str]] = {}
+    for case_id, terms in CaseSearchUnit.objects.values_list("case_id", "terms"):
+        held.setdefault(case_id, set()).update(terms.split())
+    counts: dict[str, int] = {}
+    for terms in held.values():
+        for term in terms:
+            counts[term] = counts.get(term, 0) + 1
+    return counts
+
+
+def test_case_frequencies_are_kept_by_the_indexer(seeded: dict[str, Case]) -> None:
+    stored = {t.term: t.cases for t in CaseSearchTerm.objects.all() if t.cases}
+    assert stored == reference_case_frequencies()
+    case = next(iter(seeded.values()))
+    case_unindex(case_id=case.pk)
+    case_index(case=case)
+    stored = {t.term: t.cases for t in CaseSearchTerm.objects.all() if t.cases}
+    assert stored == reference_case_frequencies()
+    cases_reindex()
+    assert {t.term: t.cases for t in CaseSearchTerm.objects.all()} == stored
 
 
 def test_engine_matches_reference_on_judged_queries(

@@ -17,8 +17,6 @@ from hagukumi.orgs.tests.factories import OrganizationFactory
 
 from .conftest import TEMPLATE_CODES
 
-pytestmark = pytest.mark.urls("hagukumi.frameworks.tests.urls")
-
 LIST_URL = "/api/v1/frameworks/"
 
 
@@ -70,3 +68,16 @@ def test_another_organizations_framework_is_not_found(api_client):
 
 def test_anonymous_is_refused(db):
     assert Client().get(LIST_URL).status_code == 401
+
+
+def test_schema_names_do_not_clash_with_other_routers():
+    from ninja import NinjaAPI
+
+    from hagukumi.core.api import router as core_router
+    from hagukumi.frameworks.api import router
+
+    api = NinjaAPI(urls_namespace="frameworks-openapi-test")
+    api.add_router("/", core_router)
+    api.add_router("/frameworks", router)
+    schemas = api.get_openapi_schema(path_prefix="/api/v1/")["components"]["schemas"]
+    assert {"FrameworkExportOut", "TalentRoleOut", "RoleOut"} <= set(schemas)

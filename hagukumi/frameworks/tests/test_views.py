@@ -18,8 +18,6 @@ from hagukumi.orgs.tests.factories import OrganizationFactory
 
 from .conftest import TEMPLATE_CODES
 
-pytestmark = pytest.mark.urls("hagukumi.frameworks.tests.urls")
-
 
 @pytest.fixture
 def client_for(user_with_role: Any) -> Any:
@@ -269,14 +267,14 @@ def test_version_selector_shows_an_older_version(client_for, organization, dx_ac
     assert framework_version_shown(framework=framework).number == 1
 
 
-def test_nav_item_is_registered_once_the_urls_are_included(monkeypatch):
+def test_nav_item_is_registered(monkeypatch):
     from django.apps import apps
 
     from hagukumi.core import registries
 
     monkeypatch.setattr(registries, "_nav", {})
     apps.get_app_config("frameworks").ready()
-    item = registries._nav["frameworks"]
+    item = registries._nav["frameworks-list"]
     assert item.label == "人材育成フレームワーク"
     assert reverse(item.url_name) == "/frameworks/"
 
