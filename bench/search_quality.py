@@ -12,8 +12,8 @@
    where ``result.hits`` (or ``result["hits"]``) lists hits best first, each with
    ``source_file`` (the imported file's name; its first three characters are the seed
    id) and, optionally, ``passage`` (text of the matched passage) or ``passage_id`` (a
-   ``CasePassage`` whose text is read), for the best-passage metric. ``actor=None`` means: every 公開
-   case. The five seeds are imported into a throwaway SQLite database first
+   ``CasePassage`` whose text is read), for the best-passage metric. ``actor=None``
+   means: every 公開 case. The five seeds are imported into a throwaway SQLite database first
    (``migrate``, then ``import_cases`` on ``data/seeds/*.txt``).
 4. Prints per subset: n, nDCG@10 baseline vs ours and delta, MRR of both, best-passage
    nDCG@10 of both, and whether the goal (nDCG@10 >= baseline + 0.10) holds.

@@ -231,6 +231,7 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
     number = page_number(request.GET)
     error = ""
     total = 0
+    exhaustive = True
     rows: list[ResultRow] = []
     facets: dict[str, dict[str, int]] = {}
     try:
@@ -254,6 +255,7 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
                     offset=(number - 1) * PAGE_SIZE,
                 )
             total, facets = result.total, result.facets
+            exhaustive = getattr(result, "exhaustive", True)
             rows = [_hit_row(hit, query) for hit in result.hits]
         else:
             browse = case_browse(
@@ -277,6 +279,7 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "rows": rows,
         "total": total,
+        "exhaustive": exhaustive,
         "page_obj": page,
         "facet_groups": _facet_groups(facets, filters),
         "filters": filters,

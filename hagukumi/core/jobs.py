@@ -38,7 +38,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, connection, connections, transaction
@@ -281,7 +281,8 @@ def job_execute(
         _finish(
             job,
             Status.FAILED,
-            errors=list(exc.extra.get("errors", [])) or [{"message": exc.message}],
+            errors=list(cast(list[Any], exc.extra.get("errors") or []))
+            or [{"message": exc.message}],
             lines=lines,
             counts=dict(getattr(getattr(exc, "summary", None), "counts", {}) or {}),
             rows_done=reporter.done,

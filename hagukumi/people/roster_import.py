@@ -105,6 +105,18 @@ _STAFF_FIELDS = (
     "career_model",
     "special_department",
 )
+_TEXT_FIELDS = frozenset(
+    {
+        "name",
+        "name_kana",
+        "position",
+        "job_type",
+        "employment",
+        "recruitment",
+        "career_model",
+        "special_department",
+    }
+)
 _LABELS = {
     "career_model": dict(CareerModel.choices),
     "special_department": dict(SpecialDepartment.choices),
@@ -164,6 +176,8 @@ class _StaffImport:
                 "組織にありません",
             )
         wanted = {name: v[name] for name in _STAFF_FIELDS if name in v}
+        for name in _TEXT_FIELDS & wanted.keys():
+            wanted[name] = wanted[name] or ""  # empty choice cells read as None
         if wanted.get("name_kana"):
             try:
                 wanted["name_kana"] = normalize_kana_name(wanted["name_kana"])

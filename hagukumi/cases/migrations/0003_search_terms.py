@@ -4,23 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_search_index'),
+        ("cases", "0002_search_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseSearchTerm',
+            name="CaseSearchTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=500, unique=True, verbose_name='索引語')),
-                ('cases', models.BigIntegerField(default=0, verbose_name='事例数')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("term", models.CharField(max_length=500, unique=True, verbose_name="索引語")),
+                ("cases", models.BigIntegerField(default=0, verbose_name="事例数")),
             ],
             options={
-                'verbose_name': '事例索引の語',
-                'verbose_name_plural': '事例索引の語',
-                'ordering': ['term'],
+                "verbose_name": "事例索引の語",
+                "verbose_name_plural": "事例索引の語",
+                "ordering": ["term"],
             },
         ),
     ]
@@ -32,7 +36,9 @@ def _backfill(apps, schema_editor):
     term_model = apps.get_model("cases", "CaseSearchTerm")
     counts: dict[str, int] = {}
     per_case: dict[int, set[str]] = {}
-    for case_id, terms in unit_model.objects.order_by("case_id").values_list("case_id", "terms").iterator():
+    for case_id, terms in (
+        unit_model.objects.order_by("case_id").values_list("case_id", "terms").iterator()
+    ):
         per_case.setdefault(case_id, set()).update(terms.split())
     for terms in per_case.values():
         for term in terms:

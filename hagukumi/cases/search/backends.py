@@ -3,9 +3,10 @@
 Both backends answer one question with the same semantics, so the Python ranking
 above them (``ranking.py``) gives identical scores on both:
 
-- ``top_units``: (unit id, case id) of the units holding any of the terms, of the
-  cases a given SQL subquery allows (or of all cases), best first by the engine's
-  own cheap score (FTS5 ``bm25()``, PostgreSQL ``ts_rank``), at most ``limit``.
+- ``top_units``: the units (with their stored terms, for exact re-scoring) holding
+  any of the terms, of the cases a given SQL subquery allows (or of all cases), best
+  first by the engine's own cheap score (FTS5 ``bm25()``, PostgreSQL ``ts_rank``),
+  at most ``limit``.
 
 When fewer units match than ``limit`` both return all of them, so on such queries
 the two engines give exactly the same candidates; beyond it they may differ in the
@@ -27,6 +28,7 @@ from django.db import connection
 
 UNIT_TABLE = "cases_casesearchunit"
 FTS_TABLE = "cases_search_fts"
+_FIELDS = "u.id, u.case_id, u.kind, u.passage_id, u.terms, u.length"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,7 @@ class SearchBackend(Protocol):
         case_sql: str | None,
         case_params: Sequence[Any],
         limit: int,
-    ) -> list[tuple[int, int]]: ...
+    ) -> list[UnitRow]: ...
 
 
 class _SqlBackend:
@@ -79,7 +81,7 @@ class _SqlBackend:
         case_sql: str | None,
         case_params: Sequence[Any],
         limit: int,
-    ) -> list[tuple[int, int]]:
+    ) -> list[UnitRow]:
         if not terms or limit <= 0:
             return []
         sql = self.top_units_sql(case_sql is not None)
@@ -87,7 +89,7 @@ class _SqlBackend:
             sql = sql.replace("{cases}", case_sql)
         with connection.cursor() as cursor:
             cursor.execute(sql, self.top_units_params(terms, case_params, limit))
-            return [(int(unit_id), int(case_id)) for unit_id, case_id in cursor.fetchall()]
+            return [UnitRow(*row) for row in cursor.fetchall()]
 
 
 class SqliteFts5Backend(_SqlBackend):
@@ -102,13 +104,13 @@ class SqliteFts5Backend(_SqlBackend):
         # Table names are constants; {cases} is Django's compiled SQL with its own params.
         if restricted:
             return (
-                f"SELECT u.id, u.case_id FROM {FTS_TABLE} JOIN {UNIT_TABLE} u "  # noqa: S608
+                f"SELECT {_FIELDS} FROM {FTS_TABLE} JOIN {UNIT_TABLE} u "  # noqa: S608
                 f"ON u.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s "
                 f"AND u.case_id IN ({{cases}}) ORDER BY {FTS_TABLE}.rank, u.id LIMIT %s"
             )
         # Unrestricted: rank in the FTS table alone, join only the few survivors.
         return (
-            f"SELECT u.id, u.case_id FROM (SELECT rowid AS id, rank AS r FROM {FTS_TABLE} "  # noqa: S608
+            f"SELECT {_FIELDS} FROM (SELECT rowid AS id, rank AS r FROM {FTS_TABLE} "  # noqa: S608
             f"WHERE {FTS_TABLE} MATCH %s ORDER BY rank, rowid LIMIT %s) t "
             f"JOIN {UNIT_TABLE} u ON u.id = t.id ORDER BY t.r, u.id"
         )
@@ -130,7 +132,7 @@ class PostgresBackend(_SqlBackend):
     def top_units_sql(self, restricted: bool) -> str:
         where = " AND u.case_id IN ({cases})" if restricted else ""
         return (
-            f"SELECT u.id, u.case_id FROM {UNIT_TABLE} u, CAST(%s AS tsquery) q "  # noqa: S608
+            f"SELECT {_FIELDS} FROM {UNIT_TABLE} u, CAST(%s AS tsquery) q "  # noqa: S608
             f"WHERE u.search_vector @@ q{where} "
             "ORDER BY ts_rank(u.search_vector, q) DESC, u.id LIMIT %s"
         )

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from hagukumi.cases.models import Case, CaseFact, FactKind
+from hagukumi.orgs.models import Organization
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.wareki import parse_fiscal_year
 
@@ -86,9 +87,8 @@ def facet_counts(
     case's fiscal year (for sorting by year): one pass, two queries per chunk."""
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_FIELDS}
     years: dict[int, int | None] = {}
-    field = Case.mentioned_organizations.field
-    through = field.remote_field.through._meta.db_table  # type: ignore[attr-defined]
-    organizations = field.related_model._meta.db_table  # type: ignore[union-attr]
+    through = Case.mentioned_organizations.through._meta.db_table
+    organizations = Organization._meta.db_table
     case_sql = f"SELECT id, {', '.join(_FIELDS)} FROM {Case._meta.db_table} WHERE id IN "  # noqa: S608
     named_sql = (
         f"SELECT o.name FROM {through} m JOIN {organizations} o "  # noqa: S608
@@ -99,15 +99,22 @@ def facet_counts(
             chunk = list(case_ids[i : i + _CHUNK])
             marks = "(" + ", ".join(["%s"] * len(chunk)) + ")"
             cursor.execute(case_sql + marks, chunk)
-            for pk, *row in cursor.fetchall():
-                years[pk] = row[0]
-                for name, value in zip(_FIELDS, row, strict=True):
-                    if value not in (None, ""):
-                        counters[name][str(value)] += 1
+            rows = cursor.fetchall()
+            if not rows:
+                continue
+            columns = list(zip(*rows, strict=True))
+            years.update(zip(columns[0], columns[1], strict=True))
+            for name, values in zip(_FIELDS, columns[1:], strict=True):
+                counters[name].update(values)
             cursor.execute(named_sql + marks, chunk)
             counters["mentioned_org"].update(name for (name,) in cursor.fetchall())
     facets = {
-        name: dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+        name: dict(
+            sorted(
+                ((str(value), n) for value, n in counter.items() if value not in (None, "")),
+                key=lambda item: (-item[1], item[0]),
+            )
+        )
         for name, counter in counters.items()
     }
     return facets, years

@@ -8,10 +8,9 @@ of the dictionary). ``units_for`` is pure (no queries) so the benchmark can buil
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-from collections import Counter
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Sum

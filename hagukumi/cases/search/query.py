@@ -14,21 +14,46 @@ query text (Sudachi runs once per distinct query, not once per search).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from hagukumi.cases.search.snippets import Matcher
 from hagukumi.cases.search.synonyms import synonym_terms
-from hagukumi.cases.search.terms import encode_term
+from hagukumi.cases.search.terms import encode_term, join_terms
 from hagukumi.cases.search.variants import apply_variants
 from hagukumi.core.errors import ApplicationError
-from hagukumi.core.japanese_text import MAX_QUERY_TERMS, normalize, query_terms, tokenize
+from hagukumi.core.japanese_text import (
+    MAX_QUERY_TERMS,
+    index_terms,
+    normalize,
+    query_terms,
+    tokenize,
+)
 
 MAX_QUERY_CHARS = 10_000
 PART_WEIGHT = 0.35
 SYNONYM_WEIGHT = 0.5
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "接尾辞"})
 EMPTY_QUERY_MESSAGE = "検索語を入力してください。"
+PHRASE_WEIGHT = 1.0
+MAX_PHRASE_TERMS = 8
+_CHUNK_BREAK = re.compile(r"[\s、。，．,.・「」『』（）()【】［］\[\]!?！？:：;；/／]+")
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPhrase:
+    """Words typed together (ＤＸ推進員): their index terms in a row, as a unit stores them.
+
+    Sudachi cuts ＤＸ推進員 into ＤＸ / 推進 / 員 (員 is no content word), so the terms alone
+    cannot tell DX推進員 from any text about DX推進; the phrase can. ``key`` is the run of
+    terms exactly as ``terms.join_terms`` writes it, so counting it in a unit's stored
+    terms counts the places where the words stand together in that order.
+    """
+
+    key: str
+    parts: tuple[str, ...]  # the encoded terms of the phrase
+    groups: tuple[int, ...]  # the query groups it belongs to
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +70,7 @@ class QueryPlan:
     terms: tuple[QueryTerm, ...]
     groups: int
     surfaces: tuple[str, ...] = field(default=(), compare=False)  # words as typed
+    phrases: tuple[QueryPhrase, ...] = ()
 
     @cached_property
     def matcher(self) -> Matcher:
@@ -104,5 +130,26 @@ def _parse(text: str) -> QueryPlan:
     terms.extend(extra)
     kept = tuple(terms[:MAX_QUERY_TERMS])
     return QueryPlan(
-        text=text, terms=kept, groups=len(main), surfaces=tuple(dict.fromkeys(typed))
+        text=text,
+        terms=kept,
+        groups=len(main),
+        surfaces=tuple(dict.fromkeys(typed)),
+        phrases=_phrases(rewritten, main),
     )
+
+
+def _phrases(rewritten: str, main: list[str]) -> tuple[QueryPhrase, ...]:
+    """One phrase per chunk of the query (between spaces and punctuation) of 2+ words."""
+    phrases: dict[str, QueryPhrase] = {}
+    group_of = {raw: i for i, raw in enumerate(main)}
+    for chunk in _CHUNK_BREAK.split(rewritten):
+        if len(tokenize(chunk)) < 2:
+            continue  # one word: its term (and its mode A parts) already say it all
+        raws = index_terms(chunk)
+        groups = tuple(sorted({group_of[r] for r in raws if r in group_of}))
+        if not groups or not 2 <= len(raws) <= MAX_PHRASE_TERMS:
+            continue
+        parts = tuple(encode_term(raw) for raw in raws)
+        key = join_terms(list(parts))
+        phrases.setdefault(key, QueryPhrase(key, parts, groups))
+    return tuple(phrases.values())

@@ -18,11 +18,12 @@ cases holding t. The case's score is its best passage's, which also gives the sn
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from hagukumi.cases.search.backends import UnitRow
-from hagukumi.cases.search.query import QueryPlan
+from hagukumi.cases.search.query import PHRASE_WEIGHT, QueryPlan
 
 K1 = 1.2
 FIELD_WEIGHTS = {"title": 3.0, "meta": 1.5, "body": 1.0}
@@ -65,7 +66,20 @@ def rank_cases(
     for qt in plan.terms:
         weights[qt.term] = max(weights.get(qt.term, 0.0), qt.weight)
         groups.setdefault(qt.term, set()).add(qt.group)
-    idfs = {t: idf(case_frequencies.get(t, 0), max(indexed_cases, 1)) for t in weights}
+    n = max(indexed_cases, 1)
+    idfs = {t: idf(case_frequencies.get(t, 0), n) for t in weights}
+    rows = list(rows)
+    # Phrases score like one more term. Their df is counted in the candidate units:
+    # every case holding a phrase holds its terms, so when the candidates are all the
+    # matching units (no bound reached) this is exact; otherwise a lower bound.
+    phrases: dict[str, str] = {}
+    for phrase in plan.phrases:
+        key = f"\x00{phrase.key}"
+        phrases[key] = phrase.key
+        weights[key] = PHRASE_WEIGHT
+        groups[key] = set(phrase.groups)
+        holding = {row.case_id for row in rows if phrase.key in row.terms}
+        idfs[key] = idf(len(holding), n)
     by_case: dict[int, _CaseUnits] = {}
     for row in rows:
         units = by_case.setdefault(row.case_id, _CaseUnits())
@@ -78,13 +92,13 @@ def rank_cases(
     group_count = max(plan.groups, 1)
     ranked = []
     for case_id, units in by_case.items():
-        fixed = _weighted_tf([units.title, units.meta], weights, average_lengths)
+        fixed = _weighted_tf([units.title, units.meta], weights, phrases, average_lengths)
         best: tuple[float, int | None, int] | None = None
         bodies: list[UnitRow | None] = list(units.body) or [None]
         for body in bodies:
             tfs = dict(fixed)
             if body is not None:
-                for term, value in _weighted_tf([body], weights, average_lengths).items():
+                for term, value in _weighted_tf([body], weights, phrases, average_lengths).items():
                     tfs[term] = tfs.get(term, 0.0) + value
             bm25 = 0.0
             covered: set[int] = set()
@@ -103,8 +117,14 @@ def rank_cases(
     return ranked
 
 
+_COUNTER_FROM = 12  # query terms: above this, one split of the unit beats a count per term
+
+
 def _weighted_tf(
-    rows: Iterable[UnitRow | None], weights: Mapping[str, float], lengths: Mapping[str, float]
+    rows: Iterable[UnitRow | None],
+    weights: Mapping[str, float],
+    phrases: Mapping[str, str],
+    lengths: Mapping[str, float],
 ) -> dict[str, float]:
     out: dict[str, float] = {}
     for row in rows:
@@ -113,8 +133,14 @@ def _weighted_tf(
         b = LENGTH_B[row.kind]
         norm = 1 - b + b * row.length / max(lengths.get(row.kind, 1.0), 1.0)
         factor = FIELD_WEIGHTS[row.kind] / norm
-        for term in weights:
-            count = row.terms.count(f" {term} ")
+        if len(weights) > _COUNTER_FROM:
+            held = Counter(row.terms.split())
+            counts = {term: held[term] for term in weights if term in held}
+        else:
+            counts = {term: row.terms.count(f" {term} ") for term in weights if term not in phrases}
+        for key, needle in phrases.items():
+            counts[key] = row.terms.count(needle)
+        for term, count in counts.items():
             if count:
                 out[term] = out.get(term, 0.0) + factor * count
     return out

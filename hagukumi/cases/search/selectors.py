@@ -51,7 +51,7 @@ from hagukumi.core.wareki import format_fiscal_year
 
 Sort = Literal["relevance", "year"]
 MAX_LIMIT = 100
-MAX_CANDIDATE_UNITS = 500  # units the engine hands to exact re-scoring (see module doc)
+MAX_CANDIDATE_UNITS = 300  # units the engine hands to exact re-scoring (see module doc)
 SELECTIVE_CASES = 5_000  # a term held by more cases does not generate candidates
 SIMILAR_TERMS = 16
 
@@ -99,10 +99,13 @@ def _visible(actor: Actor | None, filters: Filters | None) -> QuerySet[Case]:
 
 
 def _average_lengths() -> tuple[int, dict[str, float]]:
-    stats = {s.kind: s for s in CaseSearchStatistics.objects.all()}
-    title = stats.get(SearchUnitKind.TITLE)
-    return (title.units if title else 0), {
-        kind: (s.total_length / s.units if s.units else 1.0) for kind, s in stats.items()
+    table = CaseSearchStatistics._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT kind, units, total_length FROM {table}")  # noqa: S608
+        stats = {kind: (int(units), int(total)) for kind, units, total in cursor.fetchall()}
+    title_units = stats.get(SearchUnitKind.TITLE.value, (0, 0))[0]
+    return title_units, {
+        kind: (total / units if units else 1.0) for kind, (units, total) in stats.items()
     }
 
 
@@ -151,7 +154,7 @@ class EngineQuery:
     case_params: tuple[Any, ...]
     limit: int
 
-    def run(self, backend: SearchBackend) -> list[tuple[int, int]]:
+    def run(self, backend: SearchBackend) -> list[UnitRow]:
         return backend.top_units(self.terms, self.case_sql, self.case_params, self.limit)
 
 
@@ -168,24 +171,25 @@ def engine_query(
     )
 
 
-def _candidate_rows(top: list[tuple[int, int]]) -> list[UnitRow]:
-    """The engine's units and the title/metadata units of their cases, with their terms."""
-    unit_ids = {unit_id for unit_id, _ in top}
-    case_ids = sorted({case_id for _, case_id in top})
-    rows = {
-        row[0]: row
-        for row in _select_in(
-            f"SELECT {_UNIT_FIELDS} FROM {_UNIT_TABLE} "  # noqa: S608
-            "WHERE case_id IN ({ids}) AND kind IN (%s, %s)",
-            case_ids,
-            SearchUnitKind.TITLE.value,
-            SearchUnitKind.META.value,
-        )
-    }
-    missing = sorted(unit_ids - rows.keys())
-    sql = f"SELECT {_UNIT_FIELDS} FROM {_UNIT_TABLE} WHERE id IN ({{ids}})"  # noqa: S608
-    rows.update((row[0], row) for row in _select_in(sql, missing))
-    return [UnitRow(*rows[key]) for key in sorted(rows)]
+def _candidate_rows(top: list[UnitRow], exhaustive: bool) -> list[UnitRow]:
+    """The engine's units and the title/metadata units of their cases.
+
+    When the engine returned every matching unit, other units match nothing: skip.
+    """
+    rows = {row.id: row for row in top}
+    if exhaustive:
+        return [rows[key] for key in sorted(rows)]
+    case_ids = sorted({row.case_id for row in top})
+    for row in _select_in(
+        f"SELECT {_UNIT_FIELDS} FROM {_UNIT_TABLE} "  # noqa: S608
+        "WHERE case_id IN ({ids}) AND kind IN (%s, %s)",
+        case_ids,
+        SearchUnitKind.TITLE.value,
+        SearchUnitKind.META.value,
+    ):
+        if row[0] not in rows:
+            rows[row[0]] = UnitRow(*row)
+    return [rows[key] for key in sorted(rows)]
 
 
 def _rank(
@@ -203,7 +207,7 @@ def _rank(
     )
     indexed, lengths = _average_lengths()
     ranked = rank_cases(
-        _candidate_rows(top),
+        _candidate_rows(top, exhaustive),
         plan,
         case_frequencies=frequencies,
         indexed_cases=indexed,
@@ -236,7 +240,7 @@ def _hits(ranked: list[RankedCase], plan: QueryPlan) -> list[SearchHit]:
     if missing:  # only the title or metadata matched: the case's first passage
         found += _select_in(
             f"SELECT id, case_id, text FROM {passage_table} "  # noqa: S608
-            "WHERE case_id IN ({ids}) AND \"order\" = 0",
+            'WHERE case_id IN ({ids}) AND "order" = 0',
             missing,
         )
     by_id = {pk: (case_id, text) for pk, case_id, text in found}

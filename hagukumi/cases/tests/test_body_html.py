@@ -45,3 +45,15 @@ def test_seed_markup_and_text_are_kept() -> None:
 
 def test_plain_text_view_escapes_everything() -> None:
     assert body_as_text_html("<script>x</script>\n行") == "&lt;script&gt;x&lt;/script&gt;<br>\n行"
+
+
+def test_lists_get_list_items_and_no_breaks_inside_structure() -> None:
+    from hagukumi.cases.body_html import sanitize_body_html
+
+    html_out = sanitize_body_html(
+        "a\nb<ul>x\ny<li>one</li>z</ul><table><tr><td>1\n2</td></tr></table><ul><p>p</p>"
+    )
+    assert "<ul><li>x<br>\ny</li><li>one</li><li>z</li></ul>" in html_out
+    assert "<td>1<br>\n2</td>" in html_out
+    assert "<tr><br>" not in html_out and "<ul><br>" not in html_out
+    assert html_out.endswith("<ul><li><p>p</p></li></ul>")

@@ -18,10 +18,9 @@ import pytest
 from django.conf import settings
 
 from hagukumi.cases.models import Case
-from hagukumi.cases.search import case_search
+from hagukumi.cases.search import case_index, case_search, case_unindex, cases_reindex
 from hagukumi.cases.search import selectors as search_selectors
-from hagukumi.cases.search import case_index, case_unindex, cases_reindex
-from hagukumi.cases.search.backends import current_backend
+from hagukumi.cases.search.backends import UnitRow, current_backend
 from hagukumi.cases.search.models import CaseSearchTerm, CaseSearchUnit
 from hagukumi.cases.tests.test_search import NASTY, PINNED
 
@@ -46,14 +45,14 @@ class ReferenceScan:
 
     def top_units(
         self, terms: Sequence[str], case_sql: str | None, case_params: Sequence[Any], limit: int
-    ) -> list[tuple[int, int]]:
+    ) -> list[UnitRow]:
         cases = Case.objects.all()
         if case_sql is not None:
             cases = cases.extra(where=[f"id IN ({case_sql})"], params=list(case_params))
         allowed = set(cases.values_list("id", flat=True))
         wanted = [f" {t} " for t in terms]
         return [
-            (unit.pk, unit.case_id)
+            UnitRow(unit.pk, unit.case_id, unit.kind, unit.passage_id, unit.terms, unit.length)
             for unit in CaseSearchUnit.objects.order_by("id")
             if unit.case_id in allowed and any(w in unit.terms for w in wanted)
         ][:limit]
@@ -92,6 +91,7 @@ def test_engine_matches_reference_on_judged_queries(
     for query in queries:
         ours = engine[query]
         reference = case_search(actor=None, query=query, limit=10)
+        assert ours.exhaustive, query  # no candidate bound binds on the seed corpus
         assert ours.total == reference.total, query
         ours_ids = [h.case_id for h in ours.hits]
         reference_ids = [h.case_id for h in reference.hits]
