@@ -55,5 +55,6 @@ def test_lists_get_list_items_and_no_breaks_inside_structure() -> None:
     )
     assert "<ul><li>x<br>\ny</li><li>one</li><li>z</li></ul>" in html_out
     assert "<td>1<br>\n2</td>" in html_out
-    assert "<tr><br>" not in html_out and "<ul><br>" not in html_out
+    assert "<tr><br>" not in html_out
+    assert "<ul><br>" not in html_out
     assert html_out.endswith("<ul><li><p>p</p></li></ul>")
