@@ -171,12 +171,12 @@ def _long_question() -> str:
 
 
 def _measure(repeats: int) -> tuple[list[float], list[float], float, float, int]:
+    from django.conf import settings
+
     from hagukumi.cases.search import case_search
     from hagukumi.cases.search.backends import current_backend
     from hagukumi.cases.search.query import parse_query
     from hagukumi.cases.search.selectors import case_frequencies, engine_query
-
-    from django.conf import settings
 
     settings.DEBUG = False  # as in production: no per-query SQL logging wrapper
     backend = current_backend()

@@ -10,20 +10,12 @@ class CasesConfig(AppConfig):
     verbose_name = "先進事例"
 
     def ready(self) -> None:
-        from django.urls import NoReverseMatch, reverse
-
         from hagukumi.core.models import Role
         from hagukumi.core.registries import NavItem, register_nav_item
 
-        try:
-            reverse("cases:search")
-        except NoReverseMatch:
-            # Not included in the root URLconf (yet): an entry without a URL would
-            # break every page, so there is none.
-            return
         register_nav_item(
             NavItem(
-                key="cases",
+                key="cases-search",
                 label="先進事例",
                 url_name="cases:search",
                 order=40,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from django.db import connection
 
@@ -47,10 +47,14 @@ def _safe(term: str) -> str:
     return term
 
 
+Tier = Literal["all", "heads", "recent"]
+TIERS: tuple[Tier, ...] = ("all", "heads", "recent")
+
+
 class SearchBackend(Protocol):
     name: str
 
-    def match_expression(self, terms: Sequence[str]) -> str: ...
+    def match_expression(self, terms: Sequence[str], tier: Tier = "all") -> str: ...
 
     def top_units(
         self,
@@ -58,21 +62,17 @@ class SearchBackend(Protocol):
         case_sql: str | None,
         case_params: Sequence[Any],
         limit: int,
+        tier: Tier = "all",
     ) -> list[UnitRow]: ...
 
 
 class _SqlBackend:
     name = ""
 
-    def match_expression(self, terms: Sequence[str]) -> str:
+    def match_expression(self, terms: Sequence[str], tier: Tier = "all") -> str:
         raise NotImplementedError
 
-    def top_units_sql(self, restricted: bool) -> str:
-        raise NotImplementedError
-
-    def top_units_params(
-        self, terms: Sequence[str], case_params: Sequence[Any], limit: int
-    ) -> list[Any]:
+    def top_units_sql(self, restricted: bool, tier: Tier) -> str:
         raise NotImplementedError
 
     def top_units(
@@ -81,44 +81,52 @@ class _SqlBackend:
         case_sql: str | None,
         case_params: Sequence[Any],
         limit: int,
+        tier: Tier = "all",
     ) -> list[UnitRow]:
+        """Matching units, best first by the engine's score; ``tier``: ``heads`` only
+        title and metadata units, ``recent`` the newest units unranked (cheap scans)."""
         if not terms or limit <= 0:
             return []
-        sql = self.top_units_sql(case_sql is not None)
+        if tier not in TIERS:
+            raise ValueError(f"unknown tier {tier!r}")
+        sql = self.top_units_sql(case_sql is not None, tier)
         if case_sql is not None:
             sql = sql.replace("{cases}", case_sql)
         with connection.cursor() as cursor:
-            cursor.execute(sql, self.top_units_params(terms, case_params, limit))
+            cursor.execute(sql, [self.match_expression(terms, tier), *case_params, limit])
             return [UnitRow(*row) for row in cursor.fetchall()]
 
 
 class SqliteFts5Backend(_SqlBackend):
-    """FTS5 (unicode61, ``_`` as a token character) over the space-joined encoded terms."""
+    """FTS5 (unicode61, ``_`` as a token character) over the space-joined encoded terms
+    (column ``terms``) and the unit's kind (column ``kind``, migration 0004)."""
 
     name = "sqlite"
 
-    def match_expression(self, terms: Sequence[str]) -> str:
-        return " OR ".join(f'"{_safe(term)}"' for term in terms)
+    def match_expression(self, terms: Sequence[str], tier: Tier = "all") -> str:
+        phrases = " OR ".join(f'"{_safe(term)}"' for term in terms)
+        if tier == "heads":
+            return f'kind : ("title" OR "meta") AND terms : ({phrases})'
+        return f"terms : ({phrases})"
 
-    def top_units_sql(self, restricted: bool) -> str:
+    def top_units_sql(self, restricted: bool, tier: Tier) -> str:
         # Table names are constants; {cases} is Django's compiled SQL with its own params.
+        order = f"{FTS_TABLE}.rowid DESC" if tier == "recent" else f"{FTS_TABLE}.rank, u.id"
         if restricted:
             return (
                 f"SELECT {_FIELDS} FROM {FTS_TABLE} JOIN {UNIT_TABLE} u "  # noqa: S608
                 f"ON u.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s "
-                f"AND u.case_id IN ({{cases}}) ORDER BY {FTS_TABLE}.rank, u.id LIMIT %s"
+                f"AND u.case_id IN ({{cases}}) ORDER BY {order} LIMIT %s"
             )
         # Unrestricted: rank in the FTS table alone, join only the few survivors.
+        inner, outer = (
+            ("rowid DESC", "u.id DESC") if tier == "recent" else ("rank, rowid", "t.r, u.id")
+        )
         return (
             f"SELECT {_FIELDS} FROM (SELECT rowid AS id, rank AS r FROM {FTS_TABLE} "  # noqa: S608
-            f"WHERE {FTS_TABLE} MATCH %s ORDER BY rank, rowid LIMIT %s) t "
-            f"JOIN {UNIT_TABLE} u ON u.id = t.id ORDER BY t.r, u.id"
+            f"WHERE {FTS_TABLE} MATCH %s ORDER BY {inner} LIMIT %s) t "
+            f"JOIN {UNIT_TABLE} u ON u.id = t.id ORDER BY {outer}"
         )
-
-    def top_units_params(
-        self, terms: Sequence[str], case_params: Sequence[Any], limit: int
-    ) -> list[Any]:
-        return [self.match_expression(terms), *case_params, limit]
 
 
 class PostgresBackend(_SqlBackend):
@@ -126,21 +134,18 @@ class PostgresBackend(_SqlBackend):
 
     name = "postgresql"
 
-    def match_expression(self, terms: Sequence[str]) -> str:
+    def match_expression(self, terms: Sequence[str], tier: Tier = "all") -> str:
         return " | ".join(f"'{_safe(term)}'" for term in terms)
 
-    def top_units_sql(self, restricted: bool) -> str:
+    def top_units_sql(self, restricted: bool, tier: Tier) -> str:
         where = " AND u.case_id IN ({cases})" if restricted else ""
+        if tier == "heads":
+            where += " AND u.kind IN ('title', 'meta')"
+        order = "u.id DESC" if tier == "recent" else "ts_rank(u.search_vector, q) DESC, u.id"
         return (
             f"SELECT {_FIELDS} FROM {UNIT_TABLE} u, CAST(%s AS tsquery) q "  # noqa: S608
-            f"WHERE u.search_vector @@ q{where} "
-            "ORDER BY ts_rank(u.search_vector, q) DESC, u.id LIMIT %s"
+            f"WHERE u.search_vector @@ q{where} ORDER BY {order} LIMIT %s"
         )
-
-    def top_units_params(
-        self, terms: Sequence[str], case_params: Sequence[Any], limit: int
-    ) -> list[Any]:
-        return [self.match_expression(terms), *case_params, limit]
 
 
 def current_backend() -> SearchBackend:

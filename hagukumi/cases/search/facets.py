@@ -9,9 +9,9 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from hagukumi.cases.models import Case, CaseFact, FactKind
-from hagukumi.orgs.models import Organization
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.wareki import parse_fiscal_year
+from hagukumi.orgs.models import Organization
 
 FACET_FIELDS = (
     "fiscal_year",

@@ -13,7 +13,8 @@ Cost is bounded whatever the corpus size (``_rank``):
    its own cheap score over the *selective* terms only — terms held by more than
    ``SELECTIVE_CASES`` cases are left to re-scoring (they add little idf and would
    make the engine rank most of the corpus); if every term is that common, the
-   rarest one alone generates candidates;
+   rarest one alone generates candidates from the title and metadata units, topped
+   up with the newest matching units (``EngineQuery``);
 3. exact BM25F (``ranking.py``) re-scores the candidate cases in Python from those
    units plus the title and metadata units of the candidate cases (all terms);
 4. facets count the ranked cases in one pass; snippets scan only the shown page.
@@ -136,26 +137,48 @@ def case_frequencies(terms: list[str]) -> dict[str, int]:
     return {term: max(0, int(found.get(term, 0))) for term in terms}
 
 
-def candidate_terms(terms: list[str], frequencies: dict[str, int]) -> list[str]:
-    """The terms that generate candidates: the selective ones, else the rarest one."""
+def candidate_terms(terms: list[str], frequencies: dict[str, int]) -> tuple[list[str], bool]:
+    """The terms that generate candidates, and whether they are selective.
+
+    The selective ones (held by at most ``SELECTIVE_CASES`` cases); if every term is
+    more common, the rarest one alone (not selective).
+    """
     present = [t for t in terms if frequencies.get(t, 0) > 0]
     selective = [t for t in present if frequencies[t] <= SELECTIVE_CASES]
     if selective or not present:
-        return selective
-    return [min(present, key=lambda t: (frequencies[t], t))]
+        return selective, True
+    return [min(present, key=lambda t: (frequencies[t], t))], False
 
 
 @dataclass(frozen=True)
 class EngineQuery:
-    """The one candidate query a search issues (the benchmark times it alone)."""
+    """The candidate query a search issues (the benchmark times it alone).
+
+    Selective terms: the engine's best ``limit`` units. Otherwise ranking every unit
+    holding a very common term would cost time in proportion to the corpus, so the
+    engine ranks the title and metadata units only (where a term weighs most) and
+    tops up with the newest matching units, unranked.
+    """
 
     terms: list[str]
+    selective: bool
     case_sql: str | None
     case_params: tuple[Any, ...]
     limit: int
 
     def run(self, backend: SearchBackend) -> list[UnitRow]:
-        return backend.top_units(self.terms, self.case_sql, self.case_params, self.limit)
+        if self.selective:
+            return backend.top_units(self.terms, self.case_sql, self.case_params, self.limit)
+        rows = backend.top_units(
+            self.terms, self.case_sql, self.case_params, self.limit, tier="heads"
+        )
+        if len(rows) < self.limit:
+            seen = {row.id for row in rows}
+            recent = backend.top_units(
+                self.terms, self.case_sql, self.case_params, self.limit, tier="recent"
+            )
+            rows += [row for row in recent if row.id not in seen][: self.limit - len(rows)]
+        return rows
 
 
 def engine_query(
@@ -166,9 +189,8 @@ def engine_query(
     case_params: tuple[Any, ...] = ()
     if cases is not None:
         case_sql, case_params = cases.values("pk").query.sql_with_params()
-    return EngineQuery(
-        candidate_terms(plan.engine_terms, frequencies), case_sql, case_params, MAX_CANDIDATE_UNITS
-    )
+    terms, selective = candidate_terms(plan.engine_terms, frequencies)
+    return EngineQuery(terms, selective, case_sql, case_params, MAX_CANDIDATE_UNITS)
 
 
 def _candidate_rows(top: list[UnitRow], exhaustive: bool) -> list[UnitRow]:
@@ -202,8 +224,10 @@ def _rank(
     frequencies = case_frequencies(terms)
     query = engine_query(plan, cases, frequencies)
     top = query.run(backend)
-    exhaustive = len(top) < query.limit and len(query.terms) == len(
-        [t for t in terms if frequencies.get(t, 0) > 0]
+    exhaustive = (
+        query.selective
+        and len(top) < query.limit
+        and len(query.terms) == len([t for t in terms if frequencies.get(t, 0) > 0])
     )
     indexed, lengths = _average_lengths()
     ranked = rank_cases(

@@ -59,3 +59,9 @@ def roster_row(number: str, name: str, unit: str = "0101", **extra: Any) -> dict
 
 def roster_file(rows: list[dict[str, Any]], *, format: str = "xlsx", **kw: Any) -> bytes:
     return write_table(rows, columns=staff_columns(), format=format, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):  # type: ignore[no-untyped-def]
+    """Test users need no real password hashing (PBKDF2 dominates these tests' time)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
