@@ -24,7 +24,9 @@ run: install
 	DEBUG=true $(BIN)/hagukumi migrate --noinput
 	DEBUG=true $(BIN)/hagukumi load_demo
 	@DEBUG=true $(BIN)/hagukumi demo_logins
-	DEBUG=true $(BIN)/hagukumi runserver $(HOST):$(PORT)
+	@# The import worker (ImportJob) runs beside the server and stops with it.
+	DEBUG=true $(BIN)/hagukumi run_jobs & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=true $(BIN)/hagukumi runserver $(HOST):$(PORT)
 
 # Everything a fresh clone needs, then every check and the whole suite on SQLite and PostgreSQL.
 test: install browser-deps check pytest bench-smoke

@@ -53,7 +53,7 @@ QUERIES = [
 RAW_SAMPLE_EVERY = 10  # batches
 
 
-def _setup(database_url: str | None) -> Path | None:
+def _setup(database_url: str | None, empty: bool = True) -> Path | None:
     workdir = None
     if database_url:
         os.environ["DATABASE_URL"] = database_url
@@ -69,7 +69,7 @@ def _setup(database_url: str | None) -> Path | None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and empty:
         from hagukumi.cases.models import Case, CaseFact, CasePassage
         from hagukumi.cases.search.models import (
             CaseSearchStatistics,
@@ -193,7 +193,7 @@ def _measure(repeats: int) -> tuple[list[float], list[float], float, float, int]
             case_search(actor=None, query=query, limit=20)
             service.append(time.perf_counter() - began)
             plan = parse_query(query)
-            issued = engine_query(plan, None, case_frequencies(plan.engine_terms))
+            issued = engine_query(plan, None, case_frequencies(plan.engine_terms), backend)
             began = time.perf_counter()
             issued.run(backend)
             raw.append(time.perf_counter() - began)
@@ -212,12 +212,19 @@ def main() -> None:
         "--database-url", help="PostgreSQL database of its own (its case tables are emptied)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="with --database-url: measure the corpus already there (no emptying, no build)",
+    )
     args = parser.parse_args()
     sizes = [200] if args.smoke else args.sizes
     repeats = 1 if args.smoke else args.repeats
-    workdir = _setup(args.database_url)
+    if args.measure_only and not args.database_url:
+        parser.error("--measure-only needs --database-url")
+    workdir = _setup(args.database_url, empty=not args.measure_only)
     try:
-        _run(sorted(sizes), repeats)
+        _run(sorted(sizes), repeats, build=not args.measure_only)
     finally:
         if workdir is not None and not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -225,7 +232,7 @@ def main() -> None:
             print(f"kept {workdir}")
 
 
-def _run(sizes: list[int], repeats: int) -> None:
+def _run(sizes: list[int], repeats: int, build: bool = True) -> None:
     from django.db import connection
 
     from hagukumi.cases.models import Case
@@ -236,9 +243,11 @@ def _run(sizes: list[int], repeats: int) -> None:
     index_seconds = raw_seconds = 0.0
     chars = raw_chars = 0
     print(f"engine: {connection.vendor}")
+    if not build:
+        sizes = [Case.objects.count()]
     for size in sizes:
         began = time.perf_counter()
-        i, c, r, rc = _build(size - built, rng, first=built)
+        i, c, r, rc = _build(size - built, rng, first=built) if build else (0.0, 0, 0.0, 0)
         build_seconds = time.perf_counter() - began
         index_seconds, chars = index_seconds + i, chars + c
         raw_seconds, raw_chars = raw_seconds + r, raw_chars + rc

@@ -15,6 +15,7 @@ from hagukumi.cases.api import router as cases_router
 from hagukumi.core.access import install_api_error_handlers
 from hagukumi.core.api import router as core_router
 from hagukumi.frameworks.api import router as frameworks_router
+from hagukumi.people.api import router as people_router
 
 api = NinjaAPI(
     title="はぐくみ API",
@@ -29,3 +30,4 @@ install_api_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/cases", cases_router)
 api.add_router("/frameworks", frameworks_router)
+api.add_router("/", people_router)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("orgs/", include("hagukumi.orgs.urls")),
     path("frameworks/", include("hagukumi.frameworks.urls")),
     path("cases/", include("hagukumi.cases.urls")),
+    path("people/", include("hagukumi.people.urls")),
 ]

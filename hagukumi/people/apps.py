@@ -16,3 +16,42 @@ class PeopleConfig(AppConfig):
 
         import_jobs.register()
         register_usage_checker("people-designations", designations_using)
+        self._register_navigation()
+
+    def _register_navigation(self) -> None:
+        from hagukumi.core.models import Role
+        from hagukumi.core.registries import NavItem, register_nav_item
+
+        searchers = frozenset({Role.HR, Role.DX_OFFICE, Role.UNIT_HEAD})
+        for item in (
+            # "people-roster" (ROLE_TASKS' key) is left to the lead: registering it
+            # completes 人事担当's home tasks, which tests/e2e/test_shell.py assumes not.
+            NavItem("people-search", "人材検索", "people:search", order=20, roles=searchers),
+            NavItem(
+                "people-import", "職員名簿の取込", "people:roster_upload", 21, frozenset({Role.HR})
+            ),
+            NavItem("people-designations", "人材の指定", "people:designations", 22, searchers),
+            NavItem(
+                "people-my-profile",
+                "自分のプロフィール",
+                "people:my_profile",
+                23,
+                frozenset({Role.STAFF}),
+            ),
+            NavItem(
+                "people-challenges",
+                "庁内公募",
+                "people:challenges",
+                24,
+                frozenset({Role.HR, Role.DX_OFFICE, Role.UNIT_HEAD, Role.STAFF}),
+            ),
+            # Every user of the 団体 may see whom to ask (issue [職員] leader directory).
+            NavItem(
+                "people-leaders",
+                "DX推進リーダー名簿",
+                "people:leaders",
+                25,
+                frozenset(Role.values),
+            ),
+        ):
+            register_nav_item(item)

@@ -1,10 +1,15 @@
-"""SQLite only: the FTS5 table also indexes each unit's kind (title / meta / body).
+"""The engines can find title and metadata units alone (``top_units(tier="heads")``).
+
+SQLite: the FTS5 table also indexes each unit's kind (title / meta / body).
 
 With the kind in the engine, a query whose every term is very common can rank only
 the title and metadata units (``backends.top_units(heads_only=True)``) instead of
 most of the corpus. Query terms are always matched in the ``terms`` column only. The
 table is external-content over cases_casesearchunit as before (0002); triggers and
-table are recreated and rebuilt. PostgreSQL filters on the kind column directly.
+table are recreated and rebuilt (a later migration that rebuilds
+cases_casesearchunit on SQLite must re-run SQLITE_FORWARD of this file, not of
+0002). PostgreSQL: a partial GIN index over the title and metadata units, which the
+planner uses for queries with the same kind predicate.
 """
 
 from django.db import migrations
@@ -29,10 +34,18 @@ SQLITE_FORWARD = [
     "INSERT INTO cases_search_fts(cases_search_fts) VALUES ('rebuild')",
 ]
 
+POSTGRES_FORWARD = [
+    "CREATE INDEX cases_searchunit_heads_gin ON cases_casesearchunit "
+    "USING gin (search_vector) WHERE kind IN ('title', 'meta')",
+]
+
 
 def _forward(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
         for sql in SQLITE_FORWARD:
+            schema_editor.execute(sql)
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in POSTGRES_FORWARD:
             schema_editor.execute(sql)
 
 
@@ -43,6 +56,8 @@ def _backward(apps, schema_editor):
         previous = import_module("hagukumi.cases.migrations.0002_search_index")
         for sql in previous.SQLITE_BACKWARD + previous.SQLITE_FORWARD:
             schema_editor.execute(sql)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS cases_searchunit_heads_gin")
 
 
 class Migration(migrations.Migration):

@@ -14,9 +14,12 @@ How it works (details in each module): index and query text go through the same
 spelling variants (``variants.py``) and ``core.japanese_text`` terms (Sudachi mode
 C units plus their mode A parts, normalized forms, canonical numbers and years),
 encoded as engine-safe tokens (``terms.py``). A case is indexed as units (title,
-metadata, one per passage). The engine (``backends.py``) only finds candidate
-units; BM25F ranking with field weights and a coverage boost is computed in
-Python (``ranking.py``) from stored statistics, so both engines rank identically.
+metadata, one per passage). The engine (``backends.py``) only finds a bounded set
+of candidate units (``selectors.py``: selective terms, engine's own cheap rank);
+BM25F ranking with field weights, phrase matches and a coverage boost is computed
+in Python (``ranking.py``) from stored statistics (unit counts and lengths, each
+term's case frequency), so both engines rank identically. Snippets scan stored
+text for the query's forms, without Sudachi (``snippets.Matcher``).
 docs/adr/0003-opensearch-backend.md explains how a third engine plugs in.
 """
 

@@ -53,6 +53,7 @@ TIERS: tuple[Tier, ...] = ("all", "heads", "recent")
 
 class SearchBackend(Protocol):
     name: str
+    selective_cases: int  # a term held by more cases does not generate candidates
 
     def match_expression(self, terms: Sequence[str], tier: Tier = "all") -> str: ...
 
@@ -68,6 +69,7 @@ class SearchBackend(Protocol):
 
 class _SqlBackend:
     name = ""
+    selective_cases = 5_000
 
     def match_expression(self, terms: Sequence[str], tier: Tier = "all") -> str:
         raise NotImplementedError
@@ -133,6 +135,8 @@ class PostgresBackend(_SqlBackend):
     """tsvector of the same encoded terms (array_to_tsvector, no stemming), GIN index."""
 
     name = "postgresql"
+    # Each match costs a heap visit and a ts_rank here (several times FTS5's cost).
+    selective_cases = 1_000
 
     def match_expression(self, terms: Sequence[str], tier: Tier = "all") -> str:
         return " | ".join(f"'{_safe(term)}'" for term in terms)

@@ -37,6 +37,8 @@ SYNONYM_WEIGHT = 0.5
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "接尾辞"})
 EMPTY_QUERY_MESSAGE = "検索語を入力してください。"
 PHRASE_WEIGHT = 1.0
+LIGHT_WEIGHT = 0.3
+_LIGHT_POS = frozenset({"動詞", "形容詞"})
 MAX_PHRASE_TERMS = 8
 _CHUNK_BREAK = re.compile(r"[\s、。，．,.・「」『』（）()【】［］\[\]!?！？:：;；/／]+")
 
@@ -99,11 +101,13 @@ def _parse(text: str) -> QueryPlan:
     main = query_terms(rewritten)
     parts: dict[str, list[str]] = {}
     surfaces: dict[str, str] = {}
+    pos_of: dict[str, str] = {}
     typed: list[str] = []
     for token in tokenize(rewritten):
         if not token.is_content_word:
             continue
         surfaces.setdefault(token.term, token.surface)
+        pos_of.setdefault(token.term, token.pos[0])
         typed.append(token.surface)
         typed.extend(s.surface for s in token.sub_tokens if s.pos[0] in _CONTENT_POS)
         if len(token.sub_tokens) > 1 and not token.is_number:
@@ -112,8 +116,19 @@ def _parse(text: str) -> QueryPlan:
                 for sub in token.sub_tokens
                 if sub.pos[0] in _CONTENT_POS and sub.pos[1] != "数詞"
             )
+    # In a question (3+ content words) verbs and adjectives (教える, ある, 知りたい, 多い)
+    # mostly phrase the request: they still score, lightly, but the coverage boost
+    # counts the nouns (and numbers, years, unknown words) only.
+    light = set()
+    if len(main) >= 3:
+        light = {raw for raw in main if pos_of.get(raw, "") in _LIGHT_POS}
+        if len(light) == len(main):
+            light = set()
+    heavy = [raw for raw in main if raw not in light]
+    main = heavy + [raw for raw in main if raw in light]
     terms: list[QueryTerm] = [
-        QueryTerm(raw, encode_term(raw), 1.0, i) for i, raw in enumerate(main)
+        QueryTerm(raw, encode_term(raw), LIGHT_WEIGHT if raw in light else 1.0, i)
+        for i, raw in enumerate(main)
     ]
     seen = set(main)
     extra: list[QueryTerm] = []
@@ -132,7 +147,7 @@ def _parse(text: str) -> QueryPlan:
     return QueryPlan(
         text=text,
         terms=kept,
-        groups=len(main),
+        groups=len(heavy),
         surfaces=tuple(dict.fromkeys(typed)),
         phrases=_phrases(rewritten, main),
     )

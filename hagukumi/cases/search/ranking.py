@@ -90,15 +90,16 @@ def rank_cases(
         else:
             units.body.append(row)
     group_count = max(plan.groups, 1)
+    counter = _TermCounter(weights, phrases, average_lengths)
     ranked = []
     for case_id, units in by_case.items():
-        fixed = _weighted_tf([units.title, units.meta], weights, phrases, average_lengths)
+        fixed = counter.weighted_tf([units.title, units.meta])
         best: tuple[float, int | None, int] | None = None
         bodies: list[UnitRow | None] = list(units.body) or [None]
         for body in bodies:
             tfs = dict(fixed)
             if body is not None:
-                for term, value in _weighted_tf([body], weights, phrases, average_lengths).items():
+                for term, value in counter.weighted_tf([body]).items():
                     tfs[term] = tfs.get(term, 0.0) + value
             bm25 = 0.0
             covered: set[int] = set()
@@ -106,6 +107,7 @@ def rank_cases(
                 if value > 0:
                     bm25 += weights[term] * idfs[term] * value / (K1 + value)
                     covered |= groups[term]
+            covered = {g for g in covered if g < group_count}
             coverage = min(len(covered), group_count) / group_count
             score = bm25 * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage)
             passage_id = body.passage_id if body is not None else None
@@ -120,27 +122,34 @@ def rank_cases(
 _COUNTER_FROM = 12  # query terms: above this, one split of the unit beats a count per term
 
 
-def _weighted_tf(
-    rows: Iterable[UnitRow | None],
-    weights: Mapping[str, float],
-    phrases: Mapping[str, str],
-    lengths: Mapping[str, float],
-) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for row in rows:
-        if row is None:
-            continue
-        b = LENGTH_B[row.kind]
-        norm = 1 - b + b * row.length / max(lengths.get(row.kind, 1.0), 1.0)
-        factor = FIELD_WEIGHTS[row.kind] / norm
-        if len(weights) > _COUNTER_FROM:
-            held = Counter(row.terms.split())
-            counts = {term: held[term] for term in weights if term in held}
-        else:
-            counts = {term: row.terms.count(f" {term} ") for term in weights if term not in phrases}
-        for key, needle in phrases.items():
-            counts[key] = row.terms.count(needle)
-        for term, count in counts.items():
-            if count:
-                out[term] = out.get(term, 0.0) + factor * count
-    return out
+class _TermCounter:
+    """Field-weighted, length-normalised term counts of units (``tf'`` of the module doc)."""
+
+    def __init__(
+        self, weights: Mapping[str, float], phrases: Mapping[str, str], lengths: Mapping[str, float]
+    ) -> None:
+        self.terms = [term for term in weights if term not in phrases]
+        self.needles = [(term, f" {term} ") for term in self.terms]
+        self.phrases = list(phrases.items())
+        self.split = len(self.terms) > _COUNTER_FROM
+        self.lengths = lengths
+
+    def weighted_tf(self, rows: Iterable[UnitRow | None]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for row in rows:
+            if row is None:
+                continue
+            text = row.terms
+            if self.split:
+                held = Counter(text.split())
+                counts = [(term, held[term]) for term in self.terms if term in held]
+            else:
+                counts = [(term, text.count(needle)) for term, needle in self.needles]
+            counts += [(key, text.count(needle)) for key, needle in self.phrases]
+            b = LENGTH_B[row.kind]
+            norm = 1 - b + b * row.length / max(self.lengths.get(row.kind, 1.0), 1.0)
+            factor = FIELD_WEIGHTS[row.kind] / norm
+            for term, count in counts:
+                if count:
+                    out[term] = out.get(term, 0.0) + factor * count
+        return out

@@ -11,8 +11,9 @@ Cost is bounded whatever the corpus size (``_rank``):
    indexed lookup (``CaseSearchTerm``, kept by the indexer);
 2. candidate generation asks the engine for the ``MAX_CANDIDATE_UNITS`` best units by
    its own cheap score over the *selective* terms only — terms held by more than
-   ``SELECTIVE_CASES`` cases are left to re-scoring (they add little idf and would
-   make the engine rank most of the corpus); if every term is that common, the
+   ``selective_cases`` cases (per backend: what its engine ranks quickly) are left
+   to re-scoring (they add little idf and would make the engine rank most of the
+   corpus); if every term is that common, the
    rarest one alone generates candidates from the title and metadata units, topped
    up with the newest matching units (``EngineQuery``);
 3. exact BM25F (``ranking.py``) re-scores the candidate cases in Python from those
@@ -52,8 +53,9 @@ from hagukumi.core.wareki import format_fiscal_year
 
 Sort = Literal["relevance", "year"]
 MAX_LIMIT = 100
-MAX_CANDIDATE_UNITS = 300  # units the engine hands to exact re-scoring (see module doc)
-SELECTIVE_CASES = 5_000  # a term held by more cases does not generate candidates
+MAX_CANDIDATE_UNITS = 200  # units the engine hands to exact re-scoring (see module doc)
+SELECTIVE_CASES: int | None = None  # None: the backend's own ``selective_cases``
+HEADS_FACTOR = 20  # unselective term held by more than this × selective cases: newest only
 SIMILAR_TERMS = 16
 
 
@@ -137,17 +139,25 @@ def case_frequencies(terms: list[str]) -> dict[str, int]:
     return {term: max(0, int(found.get(term, 0))) for term in terms}
 
 
-def candidate_terms(terms: list[str], frequencies: dict[str, int]) -> tuple[list[str], bool]:
+def candidate_terms(
+    plan: QueryPlan, frequencies: dict[str, int], limit: int
+) -> tuple[list[str], bool]:
     """The terms that generate candidates, and whether they are selective.
 
-    The selective ones (held by at most ``SELECTIVE_CASES`` cases); if every term is
-    more common, the rarest one alone (not selective).
+    Selective: some word of the query itself (not a mode A part, synonym or light
+    verb) is held by at most ``limit`` cases; then every term that rare generates
+    candidates. Otherwise the rarest word of the query alone (not selective).
     """
-    present = [t for t in terms if frequencies.get(t, 0) > 0]
-    selective = [t for t in present if frequencies[t] <= SELECTIVE_CASES]
-    if selective or not present:
+    present = [t for t in plan.engine_terms if frequencies.get(t, 0) > 0]
+    words = [
+        qt.term
+        for qt in plan.terms
+        if qt.weight >= 1.0 and qt.group < plan.groups and frequencies.get(qt.term, 0) > 0
+    ] or present
+    selective = [t for t in present if frequencies[t] <= limit]
+    if not present or any(frequencies[t] <= limit for t in words):
         return selective, True
-    return [min(present, key=lambda t: (frequencies[t], t))], False
+    return [min(words, key=lambda t: (frequencies[t], t))], False
 
 
 @dataclass(frozen=True)
@@ -157,11 +167,13 @@ class EngineQuery:
     Selective terms: the engine's best ``limit`` units. Otherwise ranking every unit
     holding a very common term would cost time in proportion to the corpus, so the
     engine ranks the title and metadata units only (where a term weighs most) and
-    tops up with the newest matching units, unranked.
+    tops up with the newest matching units, unranked (only those when even the
+    title and metadata units holding the term are too many to rank).
     """
 
     terms: list[str]
     selective: bool
+    heads: bool  # unselective: rank the title and metadata units first
     case_sql: str | None
     case_params: tuple[Any, ...]
     limit: int
@@ -169,9 +181,11 @@ class EngineQuery:
     def run(self, backend: SearchBackend) -> list[UnitRow]:
         if self.selective:
             return backend.top_units(self.terms, self.case_sql, self.case_params, self.limit)
-        rows = backend.top_units(
-            self.terms, self.case_sql, self.case_params, self.limit, tier="heads"
-        )
+        rows = []
+        if self.heads:
+            rows = backend.top_units(
+                self.terms, self.case_sql, self.case_params, self.limit, tier="heads"
+            )
         if len(rows) < self.limit:
             seen = {row.id for row in rows}
             recent = backend.top_units(
@@ -182,15 +196,21 @@ class EngineQuery:
 
 
 def engine_query(
-    plan: QueryPlan, cases: QuerySet[Case] | None, frequencies: dict[str, int]
+    plan: QueryPlan,
+    cases: QuerySet[Case] | None,
+    frequencies: dict[str, int],
+    backend: SearchBackend,
 ) -> EngineQuery:
     """``cases`` None: every indexed case (no restriction joined into the engine query)."""
     case_sql: str | None = None
     case_params: tuple[Any, ...] = ()
     if cases is not None:
         case_sql, case_params = cases.values("pk").query.sql_with_params()
-    terms, selective = candidate_terms(plan.engine_terms, frequencies)
-    return EngineQuery(terms, selective, case_sql, case_params, MAX_CANDIDATE_UNITS)
+    limit = SELECTIVE_CASES if SELECTIVE_CASES is not None else backend.selective_cases
+    terms, selective = candidate_terms(plan, frequencies, limit)
+    # Ranking even the title and metadata units of a term most cases hold costs too much.
+    heads = not selective and frequencies.get(terms[0], 0) <= HEADS_FACTOR * limit
+    return EngineQuery(terms, selective, heads, case_sql, case_params, MAX_CANDIDATE_UNITS)
 
 
 def _candidate_rows(top: list[UnitRow], exhaustive: bool) -> list[UnitRow]:
@@ -222,7 +242,7 @@ def _rank(
     if not terms:
         return [], True
     frequencies = case_frequencies(terms)
-    query = engine_query(plan, cases, frequencies)
+    query = engine_query(plan, cases, frequencies, backend)
     top = query.run(backend)
     exhaustive = (
         query.selective

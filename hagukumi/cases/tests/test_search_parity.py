@@ -39,13 +39,20 @@ class ReferenceScan:
     """Candidate units by scanning every unit in Python (no engine)."""
 
     name = "reference"
+    selective_cases = 5_000
 
     def match_expression(self, terms: Sequence[str]) -> str:
         return ""
 
     def top_units(
-        self, terms: Sequence[str], case_sql: str | None, case_params: Sequence[Any], limit: int
+        self,
+        terms: Sequence[str],
+        case_sql: str | None,
+        case_params: Sequence[Any],
+        limit: int,
+        tier: str = "all",
     ) -> list[UnitRow]:
+        assert tier == "all"  # on the seed corpus every query is selective
         cases = Case.objects.all()
         if case_sql is not None:
             cases = cases.extra(where=[f"id IN ({case_sql})"], params=list(case_params))

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from hagukumi.core.models import Role
 from hagukumi.core.tabular_export import write_table
 from hagukumi.core.tenancy import actor_for
 from hagukumi.orgs.tests.factories import UnitFactory

@@ -55,7 +55,11 @@ def test_new_then_unchanged_then_changed(organization, tree):  # type: ignore[no
 
 def test_effective_date_in_future_dates_the_move(organization, tree, settings):  # type: ignore[no-untyped-def]
     """--effective-date 2026-04-01 run on 2026-03-25: old unit as of 03-31, new from 04-01."""
-    run(organization, roster_file([roster_row("000001", "山田 太郎")]), effective_date=dt.date(2025, 4, 1))
+    run(
+        organization,
+        roster_file([roster_row("000001", "山田 太郎")]),
+        effective_date=dt.date(2025, 4, 1),
+    )
     run(
         organization,
         roster_file([roster_row("000001", "山田 太郎", unit="0201")]),
@@ -94,7 +98,8 @@ def test_cp932_file_with_hashigo_taka_and_tatsusaki(organization, tree):  # type
     header = "職員番号,氏名,所属コード,職位\r\n"
     body = "000123,髙橋 一郎,0101,主事\r\n000124,山﨑 二郎,0101,主事\r\n"
     data = (header + body).encode("cp932")
-    assert b"\xee\xe0" in data and b"\xed\x95" in data  # 髙 = EE E0, 﨑 = ED 95
+    assert b"\xee\xe0" in data
+    assert b"\xed\x95" in data
     run(organization, data, filename="roster.csv")
     assert Staff.objects.get(number="000123").name == "髙橋 一郎"
     assert Staff.objects.get(number="000124").name == "山﨑 二郎"
@@ -108,18 +113,26 @@ def test_kana_is_normalised_or_refused(organization, tree):  # type: ignore[no-u
     run(organization, roster_file(rows))
     assert Staff.objects.get(number="000001").name_kana == "ヤマダ\u3000タロウ"
     assert Staff.objects.get(number="000002").name_kana == "ヤマダ\u3000ハナコ"
-    bad = roster_file([roster_row("000003", "x", name_kana="山田"), roster_row("000004", "y", name_kana="Yamada")])
+    bad = roster_file(
+        [roster_row("000003", "x", name_kana="山田"), roster_row("000004", "y", name_kana="Yamada")]
+    )
     with pytest.raises(TabularImportError) as exc:
         run(organization, bad)
     lines = errors_of(exc)
-    assert any(line.startswith("行 2 列 氏名カナ: カナ以外の文字（漢字「山田」）") for line in lines)
+    assert any(
+        line.startswith("行 2 列 氏名カナ: カナ以外の文字（漢字「山田」）") for line in lines
+    )
     assert any(line.startswith("行 3 列 氏名カナ: カナ以外の文字（英字") for line in lines)
 
 
 def test_leading_zeros_stay_text_and_near_duplicates_refused(organization, tree):  # type: ignore[no-untyped-def]
     csv = "職員番号,氏名,所属コード,職位\r\n000123,甲,0101,主事\r\n".encode("utf-8-sig")
     run(organization, csv, filename="a.csv")
-    run(organization, "職員番号,氏名,所属コード,職位\r\n000124,乙,0101,主事\r\n".encode("cp932"), filename="b.csv")
+    run(
+        organization,
+        "職員番号,氏名,所属コード,職位\r\n000124,乙,0101,主事\r\n".encode("cp932"),
+        filename="b.csv",
+    )
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["職員番号", "氏名", "所属コード", "職位"])
@@ -132,7 +145,11 @@ def test_leading_zeros_stay_text_and_near_duplicates_refused(organization, tree)
     run(organization, buffer.getvalue())
     assert set(Staff.objects.values_list("number", flat=True)) == {"000123", "000124", "000125"}
     with pytest.raises(TabularImportError) as exc:
-        run(organization, "職員番号,氏名,所属コード,職位\r\n123,丁,0101,主事\r\n".encode(), filename="c.csv")
+        run(
+            organization,
+            "職員番号,氏名,所属コード,職位\r\n123,丁,0101,主事\r\n".encode(),
+            filename="c.csv",
+        )
     assert errors_of(exc) == ["行 2 列 職員番号: 000123 と先頭の0だけが違います"]
 
 
@@ -165,7 +182,9 @@ def test_serial_date_cell_in_xlsx(organization, tree):  # type: ignore[no-untype
 
 
 def test_bad_rows_are_all_reported_and_nothing_written(organization, tree):  # type: ignore[no-untyped-def]
-    header = "職員番号,氏名,所属コード,職位,任用形態,任期満了日,採用年月日,キャリアモデル,特定部門\r\n"
+    header = (
+        "職員番号,氏名,所属コード,職位,任用形態,任期満了日,採用年月日,キャリアモデル,特定部門\r\n"
+    )
     rows = [
         "000001,甲,0101,主事,正規,,平成31年5月1日,,",
         "000002,乙,0101,主事,正規,,令和元年4月30日,,",
@@ -180,8 +199,12 @@ def test_bad_rows_are_all_reported_and_nothing_written(organization, tree):  # t
     with pytest.raises(TabularImportError) as exc:
         run(organization, data, filename="a.csv")
     lines = errors_of(exc)
-    assert any(line.startswith("行 2 列 採用年月日: 平成31年5月1日 は存在しません") for line in lines)
-    assert any(line.startswith("行 3 列 採用年月日: 令和元年4月30日 は存在しません") for line in lines)
+    assert any(
+        line.startswith("行 2 列 採用年月日: 平成31年5月1日 は存在しません") for line in lines
+    )
+    assert any(
+        line.startswith("行 3 列 採用年月日: 令和元年4月30日 は存在しません") for line in lines
+    )
     assert "行 4 列 任期満了日: 任用形態が「任期付」の場合は必須です" in lines
     assert any(line.startswith("行 5 列 所属コード: 所属コード「9999」は") for line in lines)
     assert any(line.startswith("行 6 列 職位: 「社長」は選べません") for line in lines)
@@ -207,8 +230,14 @@ def test_unit_must_exist_in_that_fiscal_year(organization, tree):  # type: ignor
     tree["0201"].save()
     with pytest.raises(TabularImportError) as exc:
         run(organization, roster_file([roster_row("000001", "甲", unit="0201")]))
-    assert errors_of(exc) == ["行 2 列 所属コード: 所属コード「0201」は令和8年度 (2026)の組織にありません"]
-    run(organization, roster_file([roster_row("000001", "甲", unit="0201")]), effective_date=dt.date(2027, 4, 1))
+    assert errors_of(exc) == [
+        "行 2 列 所属コード: 所属コード「0201」は令和8年度 (2026)の組織にありません"
+    ]
+    run(
+        organization,
+        roster_file([roster_row("000001", "甲", unit="0201")]),
+        effective_date=dt.date(2027, 4, 1),
+    )
 
 
 def test_requires_hr_role(organization, tree, actor_of):  # type: ignore[no-untyped-def]
@@ -234,16 +263,34 @@ def test_requires_hr_role(organization, tree, actor_of):  # type: ignore[no-unty
 def test_qualifications_import(organization, tree):  # type: ignore[no-untyped-def]
     run(organization, roster_file([roster_row("000001", "甲"), roster_row("000002", "乙")]))
     header = "職員番号,資格,取得年月日,受験料,講座受講料,テキスト代,交通費\r\n"
-    good = header + '000001,ITパスポート,R6.5.1,"7,500",10000,,\r\n000002,sg,2024-06-01,7500,,1980,1200\r\n'
-    summary = qualifications_import(actor=None, organization=organization, source=good.encode(), filename="q.csv")
+    good = (
+        header
+        + '000001,ITパスポート,R6.5.1,"7,500",10000,,\r\n000002,sg,2024-06-01,7500,,1980,1200\r\n'
+    )
+    summary = qualifications_import(
+        actor=None, organization=organization, source=good.encode(), filename="q.csv"
+    )
     assert summary.new == 2
     record = StaffQualification.objects.get(staff__number="000001")
-    assert (record.exam_fee, record.course_fee, record.obtained_on) == (7500, 10000, dt.date(2024, 5, 1))
-    again = qualifications_import(actor=None, organization=organization, source=good.encode(), filename="q.csv")
+    assert (record.exam_fee, record.course_fee, record.obtained_on) == (
+        7500,
+        10000,
+        dt.date(2024, 5, 1),
+    )
+    again = qualifications_import(
+        actor=None, organization=organization, source=good.encode(), filename="q.csv"
+    )
     assert again.unchanged == 2
-    bad = header + "000001,ITパスポート,R6.5.1,7500.5,,,\r\n000009,ITパスポート,R6.5.1,,,,\r\n000001,ITスキル標準,R6.5.1,,,,\r\n"
+    bad = (
+        header
+        + "000001,ITパスポート,R6.5.1,7500.5,,,\r\n"
+        + "000009,ITパスポート,R6.5.1,,,,\r\n"
+        + "000001,ITスキル標準,R6.5.1,,,,\r\n"
+    )
     with pytest.raises(TabularImportError) as exc:
-        qualifications_import(actor=None, organization=organization, source=bad.encode(), filename="q.csv")
+        qualifications_import(
+            actor=None, organization=organization, source=bad.encode(), filename="q.csv"
+        )
     lines = errors_of(exc)
     assert "行 2 列 受験料: 小数は入力できません" in lines
     assert "行 3 列 職員番号: 職員番号「000009」の職員は登録されていません" in lines

@@ -59,7 +59,7 @@ HEADERS_FOR = {
 
 @pytest.fixture
 def people(organization, tree, user_with_role):  # type: ignore[no-untyped-def]
-    """Staff in 人事課 (0101, one linked to the 職員本人 user), 人事係 (010101), デジタル推進課 (0201)."""
+    """Staff in 人事課 (0101, linked to the 職員本人 user), 人事係 (010101) and 0201."""
     me_user = user_with_role(Role.STAFF)
     me = StaffFactory(
         organization=organization,
@@ -196,7 +196,9 @@ def test_unknown_filter_is_refused(people):  # type: ignore[no-untyped-def]
 
 def test_unit_filter_includes_sub_units(people, tree):  # type: ignore[no-untyped-def]
     hr = people["actors"][HR]
-    names = {r["name"] for r in staff_search(actor=hr, filters={"unit_id": str(tree["01"].pk)}).rows}
+    names = {
+        r["name"] for r in staff_search(actor=hr, filters={"unit_id": str(tree["01"].pk)}).rows
+    }
     assert names == {"髙橋 一郎", "山﨑 二郎"}
 
 
@@ -207,7 +209,7 @@ def test_search_query_count_is_fixed(organization, tree, people):  # type: ignor
 
     def counts(n: int) -> tuple[int, int]:
         StaffQualification.objects.all().delete()
-        for i in range(n):
+        for _i in range(n):
             s = StaffFactory(organization=organization, unit=tree["0101"])
             StaffQualification.objects.create(
                 staff=s, qualification=it_passport, obtained_on=dt.date(2024, 5, 1)
@@ -225,7 +227,9 @@ def test_search_query_count_is_fixed(organization, tree, people):  # type: ignor
 
 def test_export_escapes_formulas_and_cp932(people, organization, tree):  # type: ignore[no-untyped-def]
     hr = people["actors"][HR]
-    StaffFactory(organization=organization, unit=tree["0101"], name="=HYPERLINK(1)", number="900001")
+    StaffFactory(
+        organization=organization, unit=tree["0101"], name="=HYPERLINK(1)", number="900001"
+    )
     StaffFactory(organization=organization, unit=tree["0101"], name="+1", number="900002")
     StaffFactory(organization=organization, unit=tree["0101"], name="-1", number="900003")
     StaffFactory(organization=organization, unit=tree["0101"], name="@SUM", number="900004")
@@ -234,7 +238,8 @@ def test_export_escapes_formulas_and_cp932(people, organization, tree):  # type:
         assert cell in text
     book = openpyxl.load_workbook(io.BytesIO(staff_export(actor=hr, format="xlsx")))
     values = [c.value for row in book.active.iter_rows() for c in row]
-    assert "'=HYPERLINK(1)" in values and "𠮷田 三郎" in values
+    assert "'=HYPERLINK(1)" in values
+    assert "𠮷田 三郎" in values
     with pytest.raises(TabularExportError) as exc:
         staff_export(actor=hr, format="csv", encoding="cp932")
     assert any(
@@ -245,7 +250,8 @@ def test_export_escapes_formulas_and_cp932(people, organization, tree):  # type:
     )
     people["other"].delete()
     data = staff_export(actor=hr, format="csv", encoding="cp932")
-    assert "髙橋 一郎" in data.decode("cp932") and "山﨑 二郎" in data.decode("cp932")
+    assert "髙橋 一郎" in data.decode("cp932")
+    assert "山﨑 二郎" in data.decode("cp932")
 
 
 def test_qualification_counts(people, organization):  # type: ignore[no-untyped-def]
@@ -254,7 +260,9 @@ def test_qualification_counts(people, organization):  # type: ignore[no-untyped-
     me, other = people["me"], people["other"]
     StaffQualification.objects.create(staff=me, qualification=q, obtained_on=dt.date(2024, 5, 1))
     StaffQualification.objects.create(staff=me, qualification=q, obtained_on=dt.date(2025, 5, 1))
-    StaffQualification.objects.create(staff=other, qualification=ap, obtained_on=dt.date(2025, 5, 1))
+    StaffQualification.objects.create(
+        staff=other, qualification=ap, obtained_on=dt.date(2025, 5, 1)
+    )
     assert qualification_counts(organization=organization, as_of=dt.date(2024, 12, 31)) == {
         "it-passport": 1
     }

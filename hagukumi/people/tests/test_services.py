@@ -77,9 +77,12 @@ def test_catalogue_text_is_verbatim_from_the_seed():  # type: ignore[no-untyped-
     levels = {q.code: q.itss_level for q in Qualification.objects.all()}
     assert (levels["it-passport"], levels["sg"], levels["sc"]) == (1, 2, 4)
     extra = {q.name: q.itss_level for q in Qualification.objects.filter(from_seed=False)}
-    assert extra["基本情報技術者試験"] == 2 and extra["応用情報技術者試験"] == 3
+    assert extra["基本情報技術者試験"] == 2
+    assert extra["応用情報技術者試験"] == 3
     assert extra["ITストラテジスト試験"] == 4
-    assert all("資料（seeds）にはない" in q.source for q in Qualification.objects.filter(from_seed=False))
+    assert all(
+        "資料（seeds）にはない" in q.source for q in Qualification.objects.filter(from_seed=False)
+    )
 
 
 def test_subsidy_templates_quote_the_seed():  # type: ignore[no-untyped-def]
@@ -125,7 +128,10 @@ def test_subsidy_rules(organization, tree, framework):  # type: ignore[no-untype
     gotsu = subsidy_rule_adopt(actor=None, organization=organization, template_code="gotsu")
     kasama = subsidy_rule_adopt(actor=None, organization=organization, template_code="kasama")
     staff = StaffFactory(organization=organization, unit=tree["0101"])
-    assert subsidy_evaluate(rule=ibara, record=_record(staff, exam_fee=7500, course_fee=10000)).amount == 8750
+    assert (
+        subsidy_evaluate(rule=ibara, record=_record(staff, exam_fee=7500, course_fee=10000)).amount
+        == 8750
+    )
     StaffQualification.objects.all().delete()
     assert subsidy_evaluate(rule=ibara, record=_record(staff, exam_fee=7501)).amount == 3750
     StaffQualification.objects.all().delete()
@@ -318,9 +324,13 @@ def test_edits_follow_the_matrix(organization, tree, framework, dx, hr, user_wit
         staff_career_intent_update(actor=hr, staff_id=staff.pk, text="x")
     staff_appraisal_update(actor=hr, staff_id=staff.pk, aptitude_notes="a", evaluation_notes="b")
     with pytest.raises(AccessDenied):
-        staff_appraisal_update(actor=me, staff_id=staff.pk, aptitude_notes="a", evaluation_notes="b")
+        staff_appraisal_update(
+            actor=me, staff_id=staff.pk, aptitude_notes="a", evaluation_notes="b"
+        )
     with pytest.raises(AccessDenied):
-        staff_appraisal_update(actor=dx, staff_id=staff.pk, aptitude_notes="a", evaluation_notes="b")
+        staff_appraisal_update(
+            actor=dx, staff_id=staff.pk, aptitude_notes="a", evaluation_notes="b"
+        )
     staff_qualification_add(
         actor=me,
         staff_id=staff.pk,

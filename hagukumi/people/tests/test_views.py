@@ -1,0 +1,345 @@
+"""職員 pages: roster upload through ImportJob, directory, profile edits, search, 公募."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from hagukumi.core.jobs import job_claim, job_execute, jobs_run_pending
+from hagukumi.core.models import AuditEvent, ImportJob, Role
+from hagukumi.orgs.tests.factories import OrganizationFactory
+from hagukumi.people.models import (
+    ApplicationStatus,
+    JobApplication,
+    JobChallenge,
+    JobChallengeKind,
+    Staff,
+)
+from hagukumi.people.roster_import import staff_search_key
+from hagukumi.people.tests.conftest import roster_file, roster_row
+from hagukumi.people.tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.HAGUKUMI_DATA_DIR = tmp_path
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def hr(user_with_role):  # type: ignore[no-untyped-def]
+    return _client(user_with_role(Role.HR))
+
+
+def _upload(client: Client, content: bytes, name: str = "名簿.xlsx") -> Any:
+    return client.post(
+        reverse("people:roster_upload"),
+        {
+            "file": SimpleUploadedFile(name, content),
+            "effective_date": "2026-04-01",
+        },
+    )
+
+
+# ------------------------------------------------------------------ roster import
+
+
+def test_roster_dry_run_summary_then_import(hr, tree, organization):  # type: ignore[no-untyped-def]
+    StaffFactory(organization=organization, unit=tree["0101"], number="000002", name="山﨑 二郎")
+    content = roster_file(
+        [
+            roster_row("000001", "髙橋 一郎"),
+            roster_row("000002", "山﨑 二郎", unit="0201", position="主任"),
+        ]
+    )
+    response = _upload(hr, content)
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("people:roster_job", kwargs={"pk": job.pk})
+    waiting = hr.get(response["Location"])
+    assert "待機" in waiting.content.decode()
+    assert 'hx-trigger="every 1s"' in waiting.content.decode()
+    assert "最新の状態を表示" in waiting.content.decode()
+
+    list(jobs_run_pending(once=True))
+    assert Staff.objects.filter(organization=organization).count() == 1  # dry run
+    page = hr.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in page  # polling stops when the job ends
+    assert "新規" in page
+    assert "変更" in page
+    assert "退職" in page
+    assert "職位 「主事」 → 「主任」" in page
+    assert "取り込む" in page
+
+    confirm = hr.post(reverse("people:roster_job_confirm", kwargs={"pk": job.pk}))
+    follow = ImportJob.objects.exclude(pk=job.pk).get()
+    assert confirm["Location"] == reverse("people:roster_job", kwargs={"pk": follow.pk})
+    list(jobs_run_pending(once=True))
+    done = hr.get(confirm["Location"]).content.decode()
+    assert "取込が終わりました" in done
+    names = set(Staff.objects.filter(organization=organization).values_list("name", flat=True))
+    assert names == {"髙橋 一郎", "山﨑 二郎"}
+
+
+def test_second_upload_for_the_same_organization_waits(hr, tree):  # type: ignore[no-untyped-def]
+    content = roster_file([roster_row("000001", "髙橋 一郎")])
+    _upload(hr, content)
+    _upload(hr, content)
+    first, second = ImportJob.objects.order_by("id")
+    assert job_claim() is not None  # the first is now running
+    page = hr.get(reverse("people:roster_job", kwargs={"pk": second.pk})).content.decode()
+    assert "待機" in page
+    assert f"ImportJob #{first.pk}" in page
+    assert job_claim() is None
+    job_execute(ImportJob.objects.get(pk=first.pk))
+
+
+def test_upload_over_20_mb_is_refused_in_japanese(hr, tree, settings):  # type: ignore[no-untyped-def]
+    settings.HAGUKUMI_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    response = _upload(hr, b"0" * (21 * 1024 * 1024), name="大きい.csv")
+    assert response.status_code == 400
+    assert "ファイルが大きすぎます（21 MB）。上限は 20 MB です。" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_failed_dry_run_shows_row_errors(hr, tree):  # type: ignore[no-untyped-def]
+    _upload(hr, roster_file([roster_row("000001", "髙橋 一郎", unit="9999")]))
+    list(jobs_run_pending(once=True))
+    job = ImportJob.objects.get()
+    page = hr.get(reverse("people:roster_job", kwargs={"pk": job.pk})).content.decode()
+    assert "取り込めませんでした" in page
+    assert "9999" in page
+    assert "取り込む</button>" not in page
+
+
+def test_template_download_has_the_headers(hr):  # type: ignore[no-untyped-def]
+    response = hr.get(reverse("people:roster_template"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    headers = [c.value for c in sheet[1]]
+    assert headers[:5] == ["職員番号", "氏名", "氏名カナ", "生年月日", "所属コード"]
+    assert "特定部門" in headers
+
+
+def test_another_organizations_job_is_404(hr, tree, user_with_role):  # type: ignore[no-untyped-def]
+    other = OrganizationFactory()
+    job = ImportJob.objects.create(organization=other, kind="people.staff", lane="people")
+    assert hr.get(reverse("people:roster_job", kwargs={"pk": job.pk})).status_code == 404
+
+
+# ----------------------------------------------------------------------- profile
+
+
+@pytest.fixture
+def me(organization, tree, user_with_role):  # type: ignore[no-untyped-def]
+    user = user_with_role(Role.STAFF)
+    staff = StaffFactory(organization=organization, unit=tree["0101"], user=user, name="髙橋 一郎")
+    return staff, _client(user)
+
+
+def test_self_edits_career_intent_and_adds_a_qualification(me):  # type: ignore[no-untyped-def]
+    staff, client = me
+    url = reverse("people:my_profile")
+    response = client.post(url, {"action": "career_intent", "career_intent": "窓口のDXに挑戦"})
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.career_intent == "窓口のDXに挑戦"
+    client.post(
+        url,
+        {
+            "action": "qualification",
+            "qualification": "it-passport",
+            "obtained_on": "2025-06-01",
+            "exam_fee": "7500",
+        },
+    )
+    assert staff.qualifications.count() == 1
+    page = client.get(url).content.decode()
+    assert "ITパスポート試験" in page
+    # 職員本人 may not write 評価/適性: the form is absent and a post is 404.
+    assert 'name="evaluation_notes"' not in page
+    assert client.post(url, {"action": "appraisal", "evaluation_notes": "x"}).status_code == 404
+
+
+def test_hr_edits_appraisal_and_profile_view_is_audited(me, user_with_role):  # type: ignore[no-untyped-def]
+    staff, _ = me
+    client = _client(user_with_role(Role.HR))
+    url = reverse("people:staff_detail", kwargs={"pk": staff.pk})
+    client.post(url, {"action": "appraisal", "aptitude_notes": "調整", "evaluation_notes": "A"})
+    staff.refresh_from_db()
+    assert (staff.aptitude_notes, staff.evaluation_notes) == ("調整", "A")
+    before = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).count()
+    client.get(url)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).count() == before + 1
+
+
+def test_out_of_scope_and_other_organization_are_404(me, tree, user_with_role):  # type: ignore[no-untyped-def]
+    staff, _ = me
+    url = reverse("people:staff_detail", kwargs={"pk": staff.pk})
+    head_elsewhere = _client(user_with_role(Role.UNIT_HEAD, unit=tree["0201"]))
+    assert head_elsewhere.get(url).status_code == 404
+    head_above = _client(user_with_role(Role.UNIT_HEAD, unit=tree["01"]))
+    page = head_above.get(url)
+    assert page.status_code == 200
+    assert "生年月日" not in page.content.decode()
+    outsider = _client(user_with_role(Role.HR, org=OrganizationFactory()))
+    assert outsider.get(url).status_code == 404
+    other_staff = _client(user_with_role(Role.STAFF))
+    assert other_staff.get(url).status_code == 404
+
+
+def test_me_without_a_staff_record(user_with_role):  # type: ignore[no-untyped-def]
+    client = _client(user_with_role(Role.STAFF))
+    page = client.get(reverse("people:my_profile"))
+    assert page.status_code == 200
+    assert "紐付いていません" in page.content.decode()
+
+
+# ------------------------------------------------------------------------ search
+
+
+def _many(organization: Any, unit: Any, count: int) -> None:
+    for i in range(count):
+        StaffFactory(organization=organization, unit=unit, name=f"職員{i}")
+
+
+def test_search_queries_equal_for_5_and_50_rows(organization, tree, user_with_role):  # type: ignore[no-untyped-def]
+    client = _client(user_with_role(Role.HR))
+    url = reverse("people:search")
+    counts = []
+    for total in (5, 50):
+        Staff.objects.filter(organization=organization).delete()
+        _many(organization, tree["0101"], total)
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, {"position": "主事"})
+        assert f"{total}人" in response.content.decode()
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("stored", "query"), [("髙橋 一郎", "高橋"), ("山﨑 二郎", "山崎"), ("ヤマダ タロウ", "ﾔﾏﾀﾞ")]
+)
+def test_search_text_finds_variants(stored, query, organization, tree, user_with_role):  # type: ignore[no-untyped-def]
+    staff = StaffFactory(organization=organization, unit=tree["0101"], name=stored)
+    staff.search_key = staff_search_key(staff)
+    staff.save()
+    client = _client(user_with_role(Role.HR))
+    page = client.get(reverse("people:search"), {"q": query}).content.decode()
+    assert stored in page
+    assert "1人" in page
+
+
+def test_search_export_has_only_visible_columns(organization, tree, user_with_role):  # type: ignore[no-untyped-def]
+    StaffFactory(organization=organization, unit=tree["0101"], birth_date=dt.date(1990, 1, 1))
+    client = _client(user_with_role(Role.DX_OFFICE))
+    before = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count()
+    response = client.get(reverse("people:search_export"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    headers = [c.value for c in sheet[1]]
+    assert "氏名" in headers
+    assert "生年月日" not in headers
+    assert "評価" not in headers
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == before + 1
+
+
+def test_search_hides_filters_the_role_may_not_use(user_with_role, tree):  # type: ignore[no-untyped-def]
+    dx = _client(user_with_role(Role.DX_OFFICE)).get(reverse("people:search")).content.decode()
+    assert 'name="born_from"' not in dx
+    assert 'name="appraisal_text"' not in dx
+    hr = _client(user_with_role(Role.HR)).get(reverse("people:search")).content.decode()
+    assert 'name="born_from"' in hr
+
+
+# --------------------------------------------------------------------- directory
+
+
+def test_leader_directory_for_every_user(user_with_role):  # type: ignore[no-untyped-def]
+    client = _client(user_with_role(Role.STAFF))
+    before = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).count()
+    page = client.get(reverse("people:leaders"))
+    assert page.status_code == 200
+    assert "DX推進リーダー名簿" in page.content.decode()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).count() == before + 1
+
+
+# ---------------------------------------------------------------- job challenges
+
+
+def test_job_challenge_apply_opinion_decide(organization, tree, me, user_with_role):  # type: ignore[no-untyped-def]
+    _staff, client = me
+    today = timezone.localdate()
+    challenge = JobChallenge.objects.create(
+        organization=organization,
+        kind=JobChallengeKind.JOB_CHALLENGE,
+        title="窓口改革プロジェクト",
+        unit=tree["0201"],
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=5),
+        fiscal_year=2026,
+    )
+    url = reverse("people:challenge_detail", kwargs={"pk": challenge.pk})
+    assert "応募する" in client.get(url).content.decode()
+    client.post(
+        reverse("people:challenge_apply", kwargs={"pk": challenge.pk}),
+        {"motivation": "窓口を良くしたい"},
+    )
+    application = JobApplication.objects.get()
+    head = _client(user_with_role(Role.UNIT_HEAD, unit=tree["0101"]))
+    head.post(
+        reverse("people:application_opinion", kwargs={"pk": application.pk}),
+        {"opinion": "推薦します（本人には見せない）"},
+    )
+    mine = client.get(url).content.decode()
+    assert "推薦します" not in mine  # the applicant never sees the 所属長意見
+    hr = _client(user_with_role(Role.HR))
+    assert "推薦します" in hr.get(url).content.decode()
+    hr.post(
+        reverse("people:application_decide", kwargs={"pk": application.pk}),
+        {"decision": "reject"},
+    )
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.REJECTED
+    response = client.post(reverse("people:application_withdraw", kwargs={"pk": application.pk}))
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.REJECTED  # decided: no withdrawal
+
+
+def test_no_application_after_the_deadline(organization, tree, me):  # type: ignore[no-untyped-def]
+    _staff, client = me
+    today = timezone.localdate()
+    challenge = JobChallenge.objects.create(
+        organization=organization,
+        kind=JobChallengeKind.INTERNAL,
+        title="締切済みの公募",
+        unit=tree["0201"],
+        opens_on=today - dt.timedelta(days=10),
+        closes_on=today - dt.timedelta(days=1),
+        fiscal_year=2026,
+    )
+    response = client.post(
+        reverse("people:challenge_apply", kwargs={"pk": challenge.pk}), {"motivation": "遅れて"}
+    )
+    assert response.status_code == 400
+    assert "締切を過ぎたため応募できません" in response.content.decode()
+    assert not JobApplication.objects.exists()

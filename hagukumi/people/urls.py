@@ -1,0 +1,31 @@
+from django.urls import path
+
+from hagukumi.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("leaders/", views.leaders_view, name="leaders"),
+    path("me/", views.my_profile_view, name="my_profile"),
+    path("<int:pk>/", views.staff_detail_view, name="staff_detail"),
+    path("search/", views.search_view, name="search"),
+    path("search/export/", views.search_export_view, name="search_export"),
+    path("designations/", views.designations_view, name="designations"),
+    path("roster/", views.roster_upload_view, name="roster_upload"),
+    path("roster/template/", views.roster_template_view, name="roster_template"),
+    path("roster/jobs/<int:pk>/", views.roster_job_view, name="roster_job"),
+    path("roster/jobs/<int:pk>/confirm/", views.roster_job_confirm_view, name="roster_job_confirm"),
+    path("challenges/", views.challenges_view, name="challenges"),
+    path("challenges/new/", views.challenge_new_view, name="challenge_new"),
+    path("challenges/<int:pk>/", views.challenge_detail_view, name="challenge_detail"),
+    path("challenges/<int:pk>/apply/", views.challenge_apply_view, name="challenge_apply"),
+    path(
+        "applications/<int:pk>/withdraw/",
+        views.application_withdraw_view,
+        name="application_withdraw",
+    ),
+    path(
+        "applications/<int:pk>/opinion/", views.application_opinion_view, name="application_opinion"
+    ),
+    path("applications/<int:pk>/decide/", views.application_decide_view, name="application_decide"),
+]
