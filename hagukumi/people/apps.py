@@ -24,8 +24,6 @@ class PeopleConfig(AppConfig):
 
         searchers = frozenset({Role.HR, Role.DX_OFFICE, Role.UNIT_HEAD})
         for item in (
-            # "people-roster" (ROLE_TASKS' key) is left to the lead: registering it
-            # completes 人事担当's home tasks, which tests/e2e/test_shell.py assumes not.
             NavItem("people-search", "人材検索", "people:search", order=20, roles=searchers),
             NavItem(
                 "people-import", "職員名簿の取込", "people:roster_upload", 21, frozenset({Role.HR})
