@@ -47,7 +47,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     if (
         os.environ.get("CI", "").lower() == "true"
         and report.skipped
-        and (item.get_closest_marker("postgres") or "postgresql" in _engine())
+        and item.get_closest_marker("postgres")
     ):
         report.outcome = "failed"
         report.longrepr = f"CI=true: PostgreSQL のテストがスキップされました ({item.nodeid})"
