@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "hagukumi.core.middleware.AuditContextMiddleware",
     "hagukumi.core.middleware.IdleSessionTimeoutMiddleware",
     "hagukumi.core.middleware.TenantMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -40,6 +40,7 @@ from django.utils.http import urlencode
 from hagukumi.core.errors import AccessDenied, ApplicationError
 from hagukumi.core.models import Role
 from hagukumi.core.tenancy import SESSION_ORGANIZATION_KEY, Actor, request_actor
+from hagukumi.core.web import is_htmx
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -50,7 +51,7 @@ View = Callable[..., HttpResponse]
 M = TypeVar("M", bound=Model)
 
 
-def require_role(actor: Actor | None, *roles: str) -> None:
+def require_role(actor: Actor, *roles: str) -> None:
     """Raise AccessDenied unless the actor holds one of `roles` in their active 団体."""
     if not roles:
         raise ValueError("require_role needs at least one role")
@@ -59,7 +60,7 @@ def require_role(actor: Actor | None, *roles: str) -> None:
 
 
 def access_organization_object(
-    actor: Actor | None,
+    actor: Actor,
     obj_or_queryset: M | QuerySet[M] | Manager[M],
     *,
     organization_field: str = "organization",
@@ -89,7 +90,7 @@ def access_organization_object(
 
 
 def scope_to_organization(
-    actor: Actor | None,
+    actor: Actor,
     queryset: QuerySet[M] | Manager[M],
     *,
     organization_field: str = "organization",
@@ -130,7 +131,7 @@ def role_required(*roles: str, organization_chosen: bool = True) -> Callable[[Vi
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 login = redirect_to_login(request.get_full_path())
-                if request.headers.get("HX-Request"):
+                if is_htmx(request):
                     # htmx would follow a 302 and swap the login page into the target.
                     return HttpResponse(headers={"HX-Redirect": login["Location"]})
                 return login

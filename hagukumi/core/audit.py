@@ -6,10 +6,15 @@ Every write, and every read of a staff member's personal data, calls
     from hagukumi.core.audit import audit_record
     from hagukumi.core.models import AuditEvent
 
-    def staff_detail(*, actor: Actor, staff_id: int, request: HttpRequest | None = None) -> Staff:
+    def staff_detail(*, actor: Actor, staff_id: int) -> Staff:
         staff = access_staff_by_id(actor=actor, staff_id=staff_id)
-        audit_record(actor=actor, request=request, action=AuditEvent.Action.VIEW, target=staff)
+        audit_record(actor=actor, action=AuditEvent.Action.VIEW, target=staff)
         return staff
+
+Where it happened (接続元 IP, ブラウザ, 画面 or API path) is not a service's
+business: `AuditContextMiddleware` puts it in a ContextVar for each request,
+the job worker and management commands set their own (`audit_context_set`),
+and `audit_record` reads it. Services never take `request`.
 
 Append-only, in three layers:
 
@@ -49,6 +54,7 @@ import ipaddress
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +71,43 @@ if TYPE_CHECKING:
 
 SQLITE_PURGE_GATE_TABLE = "hagukumi_audit_purge_gate"
 POSTGRES_PURGE_SETTING = "hagukumi.allow_audit_purge"
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """Where the current work comes from: a request, a job or a command."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+    path: str = ""
+
+
+_audit_context: ContextVar[AuditContext] = ContextVar(
+    "hagukumi_audit_context", default=AuditContext()
+)
+
+
+def audit_context() -> AuditContext:
+    """The context `audit_record` writes (empty outside a request, job or command)."""
+    return _audit_context.get()
+
+
+@contextmanager
+def audit_context_set(context: AuditContext) -> Iterator[AuditContext]:
+    """Make `context` current for the body (requests, the job worker, commands)."""
+    token = _audit_context.set(context)
+    try:
+        yield context
+    finally:
+        _audit_context.reset(token)
+
+
+def audit_context_of_request(request: HttpRequest) -> AuditContext:
+    return AuditContext(
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("user-agent", "")[:255],
+        path=request.path[:255],
+    )
 
 
 def audit_record(
@@ -84,8 +127,12 @@ def audit_record(
 
     `actor` defaults to the request's actor (or its user); `organization` to the
     actor's active 団体. `target` (a model instance) fills target_type
-    ("app_label.Model"), target_id and target_repr unless they are given.
-    `username` records what was typed when there is no user (unknown login).
+    ("app_label.Model"), target_id and target_repr unless they are given;
+    target_repr is the object's `audit_label` when it has one (「職員 000123
+    山田 太郎」), else `str()`. `username` records what was typed when there is
+    no user (unknown login). IP, browser and path come from the current
+    AuditContext; `request` is only for the login views, which run before the
+    actor exists.
     """
     if action not in AuditEvent.Action.values:
         raise ValueError(f"unknown audit action: {action!r}")
@@ -94,12 +141,15 @@ def audit_record(
         if actor is None and request.user.is_authenticated:
             actor = request.user
     user: User | None = actor.user if isinstance(actor, Actor) else actor
+    if isinstance(actor, Actor) and actor.user is None:
+        username = actor.audit_username
     if organization is None and isinstance(actor, Actor):
         organization = actor.organization
     if target is not None:
         target_type = target_type or target._meta.label
         target_id = target_id or str(target.pk)
-        target_repr = target_repr or str(target)
+        target_repr = target_repr or audit_label_of(target)
+    context = audit_context_of_request(request) if request is not None else audit_context()
     return AuditEvent.objects.create(
         actor_id=user.pk if user is not None else None,
         actor_username=(user.get_username() if user is not None else username)[:150],
@@ -110,10 +160,18 @@ def audit_record(
         target_id=str(target_id)[:64],
         target_repr=target_repr[:255],
         detail=detail or {},
-        ip_address=client_ip(request) if request is not None else None,
-        user_agent=request.headers.get("user-agent", "")[:255] if request is not None else "",
-        path=request.path[:255] if request is not None else "",
+        ip_address=context.ip_address,
+        user_agent=context.user_agent[:255],
+        path=context.path[:255],
     )
+
+
+def audit_label_of(target: Any) -> str:
+    """A person's words for an audit target: its `audit_label`, else `str()`."""
+    label = getattr(target, "audit_label", None)
+    if callable(label):
+        label = label()
+    return str(label) if label else str(target)
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -1,7 +1,8 @@
 """The one exception type services raise for a rule the user broke.
 
-Views turn it into a form error or a message, the API into HTTP 400, management
-commands into a Japanese message on stderr and a non-zero exit.
+Views turn ApplicationError into a form error or a message, the API into HTTP
+400, management commands into a Japanese message on stderr and a non-zero exit.
+AccessDenied is the other one: 404 everywhere.
 """
 
 from __future__ import annotations
@@ -16,8 +17,15 @@ class ApplicationError(Exception):
         self.extra = extra or {}
 
 
-class AccessDenied(ApplicationError):
-    """The actor may not see or touch the object. Always shown as 404, never 403."""
+class AccessDenied(Exception):
+    """The actor may not see or touch the object. Always shown as 404, never 403.
+
+    Deliberately *not* an ApplicationError: a view that turns ApplicationError
+    into a form error must never show "not found" as a validation message, so
+    AccessDenied passes through every `except ApplicationError` and becomes a
+    404 in `role_required`, `TenantMiddleware` and the API's error handler.
+    """
 
     def __init__(self, message: str = "見つかりません。") -> None:
         super().__init__(message)
+        self.message = message

@@ -1,4 +1,4 @@
-"""Request middleware: idle-session expiry, the acting 団体, and the CSP header."""
+"""Request middleware: audit context, idle-session expiry, the acting 団体, and the CSP header."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
-from hagukumi.core.audit import audit_record
+from hagukumi.core.audit import audit_context_of_request, audit_context_set, audit_record
 from hagukumi.core.errors import AccessDenied
 from hagukumi.core.models import AuditEvent
 from hagukumi.core.tenancy import SESSION_ORGANIZATION_KEY, Actor, actor_for
@@ -83,6 +83,17 @@ class TenantMiddleware:
         if isinstance(exception, AccessDenied):
             raise Http404("見つかりません。") from exception
         return None
+
+
+class AuditContextMiddleware:
+    """Put the request's IP, browser and path in the audit context for its duration."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with audit_context_set(audit_context_of_request(request)):
+            return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

@@ -27,6 +27,40 @@ def organization_by_code(code: str) -> Organization:
     return organization
 
 
+def organization_by_code_or_name(text: str) -> Organization:
+    """The 団体 a command-line `--organization` names: a 団体コード or an exact, unique name.
+
+    A code is 5 or 6 digits (check digit validated). A name must equal the
+    団体名 (札幌市, デモ市) or the full name with its prefecture (北海道札幌市),
+    compared as `normalize` does; a name that several 団体 share (府中市) is
+    refused with every candidate's code, so the operator can pick one.
+    """
+    given = (text or "").strip()
+    digits = unicodedata.normalize("NFKC", given)
+    if not given:
+        raise ApplicationError("団体を団体コードか団体名で指定してください。")
+    if digits.isascii() and digits.isdigit():
+        return organization_by_code(digits)
+    key = _match_key(given)
+    matches = [
+        org
+        for org in Organization.objects.select_related("prefecture").order_by("code", "pk")
+        if key in (_match_key(org.name), _match_key(org.full_name))
+    ]
+    if not matches:
+        raise ApplicationError(
+            f"「{given}」という名前の団体は登録されていません"
+            "（hagukumi find_organization で探せます）。"
+        )
+    if len(matches) > 1:
+        listed = "、".join(f"{org.code or '(コードなし)'} {org.full_name}" for org in matches)
+        raise ApplicationError(
+            f"「{given}」に当てはまる団体が{len(matches)}件あります: {listed}。"
+            "団体コードで指定してください。"
+        )
+    return matches[0]
+
+
 def _match_key(text: str) -> str:
     """Matching form: `normalize` (NFKC, case, hiragana → katakana, 異体字) without spaces."""
     return normalize(text).replace(" ", "")

@@ -69,7 +69,7 @@ def command_line_actor(organization: Any) -> Actor:
     Commands are run by the server's administrator, who can read the database
     anyway; audit rows record them as 「コマンドライン」.
     """
-    return Actor(user=cast(Any, None), organization=organization, roles=frozenset({Role.HR}))
+    return Actor.command_line(organization)
 
 
 def _audit_username(actor: Actor) -> str:
