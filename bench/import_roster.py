@@ -128,6 +128,7 @@ def main() -> int:
     try:
         from django.db import connection
 
+        from hagukumi.core.tenancy import Actor
         from hagukumi.people.roster_import import staff_import
 
         rng = random.Random(1)
@@ -144,7 +145,10 @@ def main() -> int:
             small = Path(tmp) / "warm.xlsx"
             _write(small, _rows(10, rng))
             staff_import(
-                actor=None, organization=warm, source=small, effective_date=dt.date(2026, 4, 1)
+                actor=Actor.command_line(warm),
+                organization=warm,
+                source=small,
+                effective_date=dt.date(2026, 4, 1),
             )
             org = _organization(UNITS)
             results = []
@@ -157,7 +161,11 @@ def main() -> int:
                 raw = time.perf_counter() - started
                 started = time.perf_counter()
                 summary = staff_import(
-                    actor=None, organization=org, source=path, effective_date=day, progress=False
+                    actor=Actor.command_line(org),
+                    organization=org,
+                    source=path,
+                    effective_date=day,
+                    progress=False,
                 )
                 ours = time.perf_counter() - started
                 assert counted == rows + 1, counted

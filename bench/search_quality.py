@@ -7,14 +7,15 @@
 2. Computes the baseline (``search_eval.BigramBM25``) in the same run.
 3. If ``hagukumi.cases.search`` exists, evaluates its entry point
 
-       case_search(*, actor=None, query: str, limit: int) -> result
+       case_search(*, actor=Actor.system(), query: str, limit: int) -> result
 
    where ``result.hits`` (or ``result["hits"]``) lists hits best first, each with
    ``source_file`` (the imported file's name; its first three characters are the seed
    id) and, optionally, ``passage`` (text of the matched passage) or ``passage_id`` (a
-   ``CasePassage`` whose text is read), for the best-passage metric. ``actor=None``
-   means: every 公開 case. The five seeds are imported into a throwaway SQLite database first
-   (``migrate``, then ``import_cases`` on ``data/seeds/*.txt``).
+   ``CasePassage`` whose text is read), for the best-passage metric. ``Actor.system()``
+   means: every case (as ``search_cases``). The five seeds are imported into a
+   throwaway SQLite database first (``migrate``, then ``import_cases`` on
+   ``data/seeds/*.txt``).
 4. Prints per subset: n, nDCG@10 baseline vs ours and delta, MRR of both, best-passage
    nDCG@10 of both, and whether the goal (nDCG@10 >= baseline + 0.10) holds.
 
@@ -76,6 +77,7 @@ def system_search(
 
     django.setup()
     from hagukumi.cases import search as module
+    from hagukumi.core.tenancy import Actor
 
     entry = getattr(module, ENTRY_POINT, None)
     if entry is None:
@@ -99,7 +101,7 @@ def system_search(
         return passage
 
     def run(query: str, limit: int) -> list[Any]:
-        result = entry(actor=None, query=query, limit=limit)
+        result = entry(actor=Actor.system(), query=query, limit=limit)
         hits = _field(result, "hits") or []
         out: list[tuple[str, Any]] = []
         for hit in hits:

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from hagukumi.cases.search import FILTER_FIELDS, case_search, parse_filter_args
-from hagukumi.core.tenancy import request_actor
+from hagukumi.core.web import actor_of
 
 router = Router(tags=["先進事例"])
 
@@ -45,7 +45,7 @@ def search(request: HttpRequest, params: Query[CaseSearchIn]) -> dict[str, objec
     （項目: fiscal_year, org_type, org_name, mentioned_org, category_major, case_type,
     category_minor, fact_kind）。検索語が空なら 400。"""
     result = case_search(
-        actor=request_actor(request),
+        actor=actor_of(request),
         query=params.q,
         filters=parse_filter_args(params.filter),
         sort="year" if params.sort == "year" else "relevance",

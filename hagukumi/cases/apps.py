@@ -10,8 +10,12 @@ class CasesConfig(AppConfig):
     verbose_name = "先進事例"
 
     def ready(self) -> None:
+        from hagukumi.cases.documents import XLSX_COLUMNS
         from hagukumi.core.models import Role
         from hagukumi.core.registries import NavItem, register_nav_item
+        from hagukumi.core.tabular_import import ImporterSpec, register_importer
+
+        register_importer(ImporterSpec("cases-list", "事例一覧", XLSX_COLUMNS, "import_cases"))
 
         register_nav_item(
             NavItem(

@@ -10,6 +10,7 @@ from django.conf import settings
 from hagukumi.cases.models import Visibility
 from hagukumi.cases.services import case_import_paths
 from hagukumi.core.errors import ApplicationError
+from hagukumi.core.tenancy import Actor
 
 
 def seed_paths() -> list[str]:
@@ -18,11 +19,11 @@ def seed_paths() -> list[str]:
 
 
 def load() -> str:
-    """Import the seed cases; return a one-line summary in Japanese."""
+    """Import the seed cases (as the system actor); return a one-line summary in Japanese."""
     paths = seed_paths()
     if not paths:
         raise ApplicationError(f"種文書が見つかりません: {settings.HAGUKUMI_SEEDS_DIR}")
-    report = case_import_paths(paths=paths, visibility=Visibility.PUBLIC)
+    report = case_import_paths(actor=Actor.system(), paths=paths, visibility=Visibility.PUBLIC)
     if report.failed:
         raise ApplicationError(" / ".join(outcome.line() for outcome in report.failed))
     return "先進事例（種文書）: " + report.lines()[-1]

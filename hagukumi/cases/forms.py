@@ -57,11 +57,6 @@ def search_filters(params: QueryDict) -> dict[str, list[str]]:
     return filters
 
 
-def page_number(params: QueryDict) -> int:
-    value = params.get("page", "")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -1,8 +1,9 @@
 """Reads of the case library shared by views, the API and commands.
 
-Who sees a case: 公開 cases every logged-in user of every 団体; 団体内 cases
-only users acting in the owner 団体. Without an actor (no login) nothing;
-the command line passes ``actor=None, trusted=True`` to see every case.
+Who sees a case is decided in ``cases.visibility`` (公開 cases every logged-in
+user of every 団体; 団体内 cases only actors of the owner 団体; every case the
+system actor; no actor nothing); ``cases_visible`` and ``access_case_by_id`` are
+re-exported here for the callers that know them from this module.
 """
 
 from __future__ import annotations
@@ -11,55 +12,45 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
-from django.http import HttpRequest
+from django.db.models import Count, F, QuerySet
 
 from hagukumi.cases.body_html import sanitize_body_html
-from hagukumi.cases.models import Case, CaseFact, CasePassage, FactKind, Visibility
+from hagukumi.cases.models import Case, CaseFact, CasePassage, FactKind
+from hagukumi.cases.search import case_search
+from hagukumi.cases.search.facets import apply_filters
+from hagukumi.cases.search.selectors import MAX_LIMIT
+from hagukumi.cases.visibility import access_case_by_id, cases_visible
 from hagukumi.core.audit import audit_record
-from hagukumi.core.errors import AccessDenied
 from hagukumi.core.models import AuditEvent
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import format_fiscal_year
 from hagukumi.orgs.models import Organization
 
-
-def cases_visible(*, actor: Actor | None, trusted: bool = False) -> QuerySet[Case]:
-    """Every case the actor may see (公開, plus 団体内 of the actor's active 団体)."""
-    cases = Case.objects.all()
-    if trusted:
-        return cases
-    if actor is None or actor.user is None or not actor.user.is_authenticated:
-        return cases.none()
-    visible = Q(visibility=Visibility.PUBLIC)
-    if actor.organization_id is not None:
-        visible |= Q(visibility=Visibility.ORGANIZATION, owner_id=actor.organization_id)
-    return cases.filter(visible)
-
-
-def access_case_by_id(*, actor: Actor | None, case_id: int | str, trusted: bool = False) -> Case:
-    """The case if the actor may see it; AccessDenied (shown as 404) otherwise."""
-    try:
-        return (
-            cases_visible(actor=actor, trusted=trusted)
-            .select_related("organization", "owner")
-            .get(pk=case_id)
-        )
-    except (Case.DoesNotExist, ValueError, TypeError) as exc:
-        raise AccessDenied() from exc
+__all__ = [
+    "BROWSE_FACET_FIELDS",
+    "EXPORT_MAX_ROWS",
+    "CaseBrowse",
+    "CaseDetail",
+    "CaseExportRow",
+    "access_case_by_id",
+    "case_browse",
+    "case_detail",
+    "case_export",
+    "case_list",
+    "cases_visible",
+]
 
 
 def case_list(
     *,
-    actor: Actor | None,
+    actor: Actor,
     fact_kind: str | None = None,
     organization: Organization | None = None,
     fiscal_year: int | None = None,
-    trusted: bool = False,
 ) -> QuerySet[Case]:
     """Visible cases, newest 公表年度 first; ``fact_kind`` keeps cases stating such a figure
     (「人数の目標がある事例」)."""
-    cases = cases_visible(actor=actor, trusted=trusted).select_related("organization")
+    cases = cases_visible(actor=actor).select_related("organization")
     if fact_kind:
         if fact_kind not in FactKind.values:
             fact_kind = next((v for v, label in FactKind.choices if label == fact_kind), "")
@@ -82,8 +73,9 @@ class CaseDetail:
     body_html: str
 
 
-def case_detail(*, actor: Actor | None, case_id: int | str, trusted: bool = False) -> CaseDetail:
-    case = access_case_by_id(actor=actor, case_id=case_id, trusted=trusted)
+def case_detail(*, actor: Actor, case_id: int | str) -> CaseDetail:
+    """The case and what its page shows; AccessDenied (404) when the actor may not see it."""
+    case = access_case_by_id(actor=actor, case_id=case_id)
     return CaseDetail(
         case=case,
         facts=list(case.facts.all()),
@@ -110,16 +102,13 @@ class CaseBrowse:
     facets: dict[str, dict[str, int]]
 
 
-def _filtered(actor: Actor | None, filters: Mapping[str, Any] | None) -> QuerySet[Case]:
-    # Imported here: the search package reads this module when it loads.
-    from hagukumi.cases.search.facets import apply_filters
-
-    return apply_filters(cases_visible(actor=actor, trusted=actor is None), filters)
+def _filtered(actor: Actor, filters: Mapping[str, Any] | None) -> QuerySet[Case]:
+    return apply_filters(cases_visible(actor=actor), filters)
 
 
 def case_browse(
     *,
-    actor: Actor | None,
+    actor: Actor,
     filters: Mapping[str, Any] | None = None,
     limit: int = 20,
     offset: int = 0,
@@ -174,13 +163,9 @@ def case_export(
     filters: Mapping[str, Any] | None = None,
     sort: str = "relevance",
     format: str = "csv",
-    request: HttpRequest | None = None,
 ) -> list[CaseExportRow]:
     """Every hit of the query and filters (the browse list for an empty query), best
     first, up to EXPORT_MAX_ROWS; the export is audited (出力)."""
-    from hagukumi.cases.search import case_search
-    from hagukumi.cases.search.selectors import MAX_LIMIT
-
     rows: list[CaseExportRow] = []
     if query.strip():
         scores: list[tuple[int, float]] = []
@@ -207,7 +192,6 @@ def case_export(
         rows = [CaseExportRow(case=case, score=None) for case in ordered[:EXPORT_MAX_ROWS]]
     audit_record(
         actor=actor,
-        request=request,
         action=AuditEvent.Action.EXPORT,
         target_type=Case._meta.label,
         target_repr=f"先進事例の検索結果（{len(rows)}件）"[:255],

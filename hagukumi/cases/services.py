@@ -6,6 +6,11 @@ scope), 変更なし (unchanged: same content hash) or 失敗 (failed: the file 
 reported with a Japanese reason and nothing of it is kept). One broken file
 never stops the others. The scope of "same" is the visibility: 公開 cases are
 one library shared by every 団体; 団体内 cases belong to their owner 団体.
+
+Who imports: a web user with DX推進担当 or システム管理者 (their 団体 owns what
+they import), the command line for one 団体 (``import_cases --organization``:
+that 団体 owns the cases), or the system actor (seed documents; 公開 only, no
+owner). The owner is always the actor's 団体, never a separate argument.
 """
 
 from __future__ import annotations
@@ -31,12 +36,13 @@ from hagukumi.cases.models import Case, CaseFact, CasePassage, Visibility
 from hagukumi.cases.passages import split_passages
 from hagukumi.cases.search import case_index
 from hagukumi.core.audit import audit_record
-from hagukumi.core.errors import ApplicationError
-from hagukumi.core.models import AuditEvent
+from hagukumi.core.errors import AccessDenied, ApplicationError
+from hagukumi.core.models import AuditEvent, Role
 from hagukumi.core.tenancy import Actor
 from hagukumi.orgs.models import Organization
 
-COMMAND_LINE_USERNAME = "(コマンドライン)"
+# Who may import case documents in their 団体 (the command line holds both).
+IMPORT_ROLES = (Role.DX_OFFICE, Role.SYSTEM_ADMIN)
 Status = Literal["stored", "updated", "unchanged", "failed"]
 STATUS_LABELS: dict[str, str] = {
     "stored": "登録",
@@ -165,14 +171,13 @@ def case_files_expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Fil
 
 def case_import_paths(
     *,
+    actor: Actor,
     paths: Sequence[str | Path],
     visibility: str = Visibility.PUBLIC,
-    owner: Organization | None = None,
-    actor: Actor | None = None,
     dry_run: bool = False,
 ) -> CaseImportReport:
     """Import every file under ``paths``, each in its own transaction; report each."""
-    _check_scope(visibility=visibility, owner=owner, actor=actor)
+    _check_scope(visibility=visibility, actor=actor)
     files, outcomes = case_files_expand(paths)
     directory = OrganizationDirectory.load()
     for path in files:
@@ -188,7 +193,6 @@ def case_import_paths(
                 data=data,
                 filename=path.name,
                 visibility=visibility,
-                owner=owner,
                 actor=actor,
                 dry_run=dry_run,
                 directory=directory,
@@ -199,16 +203,18 @@ def case_import_paths(
 
 def case_import_file(
     *,
+    actor: Actor,
     data: bytes,
     filename: str,
     visibility: str = Visibility.PUBLIC,
-    owner: Organization | None = None,
-    actor: Actor | None = None,
     dry_run: bool = False,
     directory: OrganizationDirectory | None = None,
 ) -> FileOutcome:
-    """Import one file (all its cases, or none of them); never raises for a bad file."""
-    _check_scope(visibility=visibility, owner=owner, actor=actor)
+    """Import one file (all its cases, or none of them); never raises for a bad file.
+
+    AccessDenied when the actor may not import; ApplicationError for a wrong scope."""
+    _check_scope(visibility=visibility, actor=actor)
+    owner = actor.organization
     name = Path(filename).name
     outcome = FileOutcome(name=name)
     directory = directory or OrganizationDirectory.load()
@@ -245,15 +251,17 @@ def _with_label(message: str, exc: CaseDocumentError) -> str:
     return f"{label}: {message}" if label else message
 
 
-def _check_scope(*, visibility: str, owner: Organization | None, actor: Actor | None) -> None:
+def _check_scope(*, visibility: str, actor: Actor) -> None:
+    """The actor may import (AccessDenied otherwise) into this visibility (ApplicationError)."""
+    if not isinstance(actor, Actor) or not (actor.is_system or actor.has_role(*IMPORT_ROLES)):
+        raise AccessDenied()
+    owner = actor.organization
     if visibility not in Visibility.values:
         raise ApplicationError(f"公開範囲「{visibility}」は指定できません（公開 または 団体内）。")
     if visibility == Visibility.ORGANIZATION and owner is None:
         raise ApplicationError(
             "「団体内」で取り込むには、取り込む団体（--organization）を指定してください。"
         )
-    if actor is not None and owner is not None and actor.organization_id != owner.pk:
-        raise ApplicationError("他の団体として事例を取り込むことはできません。")
 
 
 def _scope(visibility: str, owner: Organization | None) -> QuerySet[Case]:
@@ -287,7 +295,7 @@ def _import_document(
     source_file: str,
     visibility: str,
     owner: Organization | None,
-    actor: Actor | None,
+    actor: Actor,
     directory: OrganizationDirectory,
 ) -> CaseOutcome:
     try:
@@ -335,7 +343,6 @@ def _import_document(
         target=case,
         organization=owner,
         detail={"source_file": source_file, "visibility": visibility, "import": True},
-        username="" if actor is not None else COMMAND_LINE_USERNAME,
     )
     return CaseOutcome(status, title=case.title, case_id=case.pk, label=document.label)
 

@@ -9,12 +9,11 @@ partial; the same URL without JavaScript renders the whole page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,11 +23,11 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from hagukumi.cases.facts import plain_text
-from hagukumi.cases.forms import CaseImportForm, CaseSearchForm, page_number, search_filters
+from hagukumi.cases.forms import CaseImportForm, CaseSearchForm, search_filters
 from hagukumi.cases.models import Case, FactKind, Visibility
 from hagukumi.cases.search import FACET_FIELDS, SearchHit, case_search, similar_cases, snippet_html
 from hagukumi.cases.selectors import case_browse, case_detail, case_export
-from hagukumi.cases.services import STATUS_LABELS, FileOutcome, case_import_file
+from hagukumi.cases.services import IMPORT_ROLES, STATUS_LABELS, FileOutcome, case_import_file
 from hagukumi.core.access import role_required
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.models import Role
@@ -36,9 +35,9 @@ from hagukumi.core.tabular_export import CsvEncoding, ExportFormat, table_respon
 from hagukumi.core.tabular_import import Column
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import format_fiscal_year
+from hagukumi.core.web import actor_of, htmx_target, is_htmx, page_number, window_page
 
 ALL_ROLES = tuple(Role.values)
-IMPORT_ROLES = (Role.DX_OFFICE, Role.SYSTEM_ADMIN)
 PAGE_SIZE = 20
 FACET_VALUES_SHOWN = 12
 EXCERPT_CHARS = 120
@@ -68,12 +67,9 @@ EXPORT_COLUMNS = [
     Column(field="case.case_type", header="事例種類"),
     Column(field="case.source", header="出典"),
     Column(field="case.url", header="URL"),
-    Column(field="score", header="score"),
+    # Relevance of a search hit (empty when browsing without a query); a number in xlsx.
+    Column(field="score", header="関連度", kind="decimal"),
 ]
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return cast(Actor, request.actor)  # type: ignore[attr-defined]
 
 
 # Search ---------------------------------------------------------------------------
@@ -112,24 +108,6 @@ class FacetGroup:
     @property
     def selected(self) -> int:
         return sum(1 for o in [*self.options, *self.more] if o.checked)
-
-
-class _Window:
-    """The hits of one page standing in for the whole list, so Django's Paginator
-    (and includes/pagination.html) can page through a search without loading it."""
-
-    def __init__(self, total: int, rows: list[ResultRow]) -> None:
-        self.total = total
-        self.rows = rows
-
-    def count(self) -> int:
-        return self.total
-
-    def __len__(self) -> int:
-        return self.total
-
-    def __getitem__(self, index: slice) -> list[ResultRow]:
-        return self.rows
 
 
 def _detail_url(case_id: int, query: str) -> str:
@@ -222,13 +200,13 @@ def _query_without(request: HttpRequest, *names: str) -> str:
 @role_required(*ALL_ROLES)
 @require_GET
 def case_search_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     form = CaseSearchForm(request.GET)
     form.is_valid()
     query: str = form.cleaned_data.get("q", "")
     sort: str = form.cleaned_data.get("sort") or "relevance"
     filters = search_filters(request.GET)
-    number = page_number(request.GET)
+    number = page_number(request)
     error = ""
     total = 0
     exhaustive = True
@@ -270,9 +248,7 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
             rows = [_case_row(case) for case in browse.cases]
     except ApplicationError as exc:
         error = exc.message
-    page: Page[ResultRow] = Paginator(
-        cast(Sequence[ResultRow], _Window(total, rows)), PAGE_SIZE
-    ).get_page(number)
+    page: Page[ResultRow] = window_page(total=total, rows=rows, number=number, per_page=PAGE_SIZE)
     context: dict[str, Any] = {
         "form": form,
         "query": query,
@@ -291,7 +267,7 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
         "breadcrumbs": [("ホーム", reverse("core:home")), ("先進事例", "")],
         "can_import": actor.has_role(*IMPORT_ROLES),
     }
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == RESULTS_TARGET:
+    if is_htmx(request) and htmx_target(request) == RESULTS_TARGET:
         return render(request, "cases/partials/results.html", context)
     return render(request, "cases/search.html", context)
 
@@ -332,7 +308,7 @@ def _matching_hit(actor: Actor, case: Case, query: str) -> SearchHit | None:
 @role_required(*ALL_ROLES)
 @require_GET
 def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     detail = case_detail(actor=actor, case_id=pk)
     case = detail.case
     query = (request.GET.get("q") or "").strip()
@@ -378,7 +354,7 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def case_export_view(request: HttpRequest) -> HttpResponse:
     """The current result list (query + filters) as CSV (UTF-8 BOM or CP932) or xlsx."""
-    actor = _actor(request)
+    actor = actor_of(request)
     form = CaseSearchForm(request.GET)
     form.is_valid()
     query: str = form.cleaned_data.get("q", "")
@@ -393,7 +369,6 @@ def case_export_view(request: HttpRequest) -> HttpResponse:
             filters=search_filters(request.GET),
             sort=sort,
             format=export_format if export_format == "xlsx" else f"csv ({encoding})",
-            request=request,
         )
         filename = f"先進事例_{timezone.localdate():%Y%m%d}.{export_format}"
         return table_response(
@@ -440,7 +415,7 @@ def _import_line(outcome: FileOutcome, *, dry_run: bool) -> ImportLine:
 @role_required(*IMPORT_ROLES)
 def case_import_view(request: HttpRequest) -> HttpResponse:
     """Upload case documents; one line per file (登録 / 更新 / 変更なし / 失敗 and why)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     form = CaseImportForm(request.POST or None, request.FILES or None)
     lines: list[ImportLine] = []
     dry_run = False
@@ -449,11 +424,10 @@ def case_import_view(request: HttpRequest) -> HttpResponse:
         visibility = form.cleaned_data["visibility"]
         for upload in form.cleaned_data["documents"]:
             outcome = case_import_file(
+                actor=actor,
                 data=upload.read(),
                 filename=upload.name or "",
                 visibility=visibility,
-                owner=actor.organization,
-                actor=actor,
                 dry_run=dry_run,
             )
             lines.append(_import_line(outcome, dry_run=dry_run))

@@ -1,20 +1,70 @@
-"""Import jobs: one ImportJob record per import run, web upload or command line.
+"""Import jobs: upload → dry run → confirm → progress, one flow for every app.
 
-See docs/adr/0004-background-imports.md for why (and why not Celery or
-django-tasks). An app registers what a kind of job does from its
-`AppConfig.ready()`::
+Every import run, web upload or command line, is one ImportJob record. See
+docs/adr/0004-background-imports.md for why (and why not Celery or
+django-tasks). Core owns the whole flow: storing the upload, the queue and its
+worker (`hagukumi run_jobs`), who may see and run a job, the job page
+(`core:job`, /jobs/<id>/, htmx progress that updates itself) and its 「取り込む」
+button (`core:job_confirm`). An app adds a kind of import in three steps.
 
-    register_job_kind(JobKind(kind="people.staff", lane="people",
-                              label="職員データ取込", run=run_staff_import))
+1. Register the kind from its `AppConfig.ready()`::
 
-`run(job, source, progress)` performs the import (all or nothing, in its own
-transaction) and returns an ImportSummary; an ApplicationError fails the job
-with its row errors, any other exception fails it with a generic message.
+       @dataclass(frozen=True)
+       class AttendanceOptions(JobOptions):          # dry_run comes from JobOptions
+           fiscal_year: int = field(default=0, metadata={"label": "年度"})
 
-- Web: `job_submit()` stores the upload under HAGUKUMI_DATA_DIR/jobs and
-  queues the job (待機); `hagukumi run_jobs` claims and runs it.
-- Command line: `job_run_inline()` records the job as 実行中 and runs it in
-  the calling process; `JobBusy` (exit 3) when the lane is taken.
+       def run_attendance_import(run: JobRun) -> ImportSummary:
+           return attendance_import(
+               actor=run.actor,                       # the uploader, roles re-checked
+               organization=run.organization,
+               source=run.source,
+               filename=run.filename,
+               fiscal_year=run.options.fiscal_year,   # typed: AttendanceOptions
+               dry_run=run.options.dry_run,
+               progress=run.progress,
+           )
+
+       register_job_kind(JobKind(
+           kind="training.attendance", lane="training", label="出欠の取込",
+           run=run_attendance_import, roles=frozenset({Role.DX_OFFICE}),
+           options=AttendanceOptions, dry_run_first=True,
+           upload_url="training:attendance_upload", upload_label="出欠の取込",
+       ))
+
+2. The upload view queues it and goes to core's job page::
+
+       job = job_submit(actor=actor_of(request), kind="training.attendance",
+                        source=upload, filename=upload.name,
+                        options=AttendanceOptions(fiscal_year=2026))
+       return redirect(job_page_url(job))
+
+   (A `dry_run_first` kind is always queued as a dry run from the web; the
+   real run is only ever `job_confirm`'s, from the same stored file.)
+
+3. The command line runs it inline (`job_run_inline`, exit code EXIT_BUSY on
+   JobBusy). The upload page may list recent jobs with `jobs_recent(...)` and
+   `{% include "core/partials/job_list.html" %}`.
+
+What `run(run: JobRun)` gets and must do: `run.actor` (see `job_actor`),
+`run.options` (an instance of the kind's options class), `run.source` (the
+file), `run.progress(done, total)`. It imports all or nothing (in its own
+transaction) and returns an ImportSummary (anything with `counts` and
+`lines(details=...)`); an ApplicationError fails the job with its row errors
+(`extra["errors"]`), any other exception with a generic message. Audit rows it
+writes carry 「取込ジョブ #N」 as their 画面 (the audit context). The job's
+row counter counts data rows: the last total `run.progress` was given (the
+rows of the table, from `run_import`) is the job's total, and done never
+exceeds it.
+
+Who may do what (never from `options`):
+
+- Web: `job_submit` (a role in `kind.roles`), `access_import_job_by_id` (a
+  role in `kind.roles`, same 団体; anything else is AccessDenied → 404),
+  `job_confirm`. The job runs as its uploader again: `job_actor(job)` re-reads
+  their roles when it starts, and fails the job if they lost them.
+- Command line: `job_run_inline()` records the job as 実行中 (`inline`) and
+  runs it in the calling process as `Actor.command_line(organization)`;
+  `JobBusy` (exit 3) when the lane is taken.
 
 One job runs per (団体, lane) at a time: a partial unique index on
 (organization, lane) WHERE status = 'running' makes the database refuse a
@@ -28,24 +78,33 @@ for `job_confirm()` (the 「取り込む」 button), which passes it on.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import decimal
+import enum
 import logging
 import os
 import shutil
 import threading
 import time
+import types
+import typing
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, Self, cast
 
 from django.conf import settings
 from django.db import IntegrityError, connection, connections, transaction
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from hagukumi.core.errors import ApplicationError
-from hagukumi.core.models import ImportJob, User
+from hagukumi.core.audit import AuditContext, audit_context, audit_context_set
+from hagukumi.core.errors import AccessDenied, ApplicationError
+from hagukumi.core.models import ImportJob, Role, User
+from hagukumi.core.tenancy import Actor, actor_for
 
 logger = logging.getLogger(__name__)
 
@@ -57,16 +116,216 @@ STALE_AFTER = dt.timedelta(minutes=15)
 DRY_RUN_FILE_TTL = dt.timedelta(hours=24)
 PROGRESS_INTERVAL_SECONDS = 1.0
 EXIT_BUSY = 3
+# Outcome kinds every tabular import counts (core.tabular_import.KIND_LABELS), in page order.
+COUNT_LABELS = {"new": "新規", "changed": "変更", "unchanged": "変更なし"}
+MESSAGE_NOT_ALLOWED = "この取込を実行する権限がありません（何も変更していません）。"
+MESSAGE_BAD_OPTIONS = "取込の指定が正しくありません（何も変更していません）。"
+
+
+# -------------------------------------------------------------------------- options
+
+
+class JobOptionsError(ValueError):
+    """Options JSON that the kind's options class cannot read (a programming error)."""
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """The typed options of a job kind; kinds subclass it (frozen dataclasses).
+
+    Stored as JSON in `ImportJob.options` (`to_json`/`from_json`). Supported
+    field types: bool, int, float, str, Decimal, date, datetime, Enum, `X | None`,
+    `tuple[X, ...]` and `list[X]` of those. Unknown keys are ignored when read
+    (so old records still load), a missing key takes the field's default. A
+    field with `metadata={"label": "発令日"}` is shown on the job page.
+    Options describe *what* to import, never *who* may: rights come from the
+    job record (`job_actor`).
+    """
+
+    dry_run: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: _json_value(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> Self:
+        hints = typing.get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for option in dataclasses.fields(cls):
+            if option.init and data is not None and option.name in data:
+                values[option.name] = _read_value(
+                    hints[option.name], data[option.name], option.name
+                )
+        try:
+            return cls(**values)
+        except (TypeError, ValueError) as exc:
+            raise JobOptionsError(f"{cls.__name__}: {exc}") from exc
+
+    def replace(self, **changes: Any) -> Self:
+        return dataclasses.replace(self, **changes)
+
+    def display_items(self) -> list[tuple[str, str]]:
+        """(label, text) of every labelled field, for the job page (「発令日」「令和8年4月1日」)."""
+        items = []
+        for option in dataclasses.fields(self):
+            label = option.metadata.get("label")
+            if label:
+                items.append((str(label), _display_value(getattr(self, option.name))))
+        return items
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return _json_value(value.value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, tuple | list | frozenset | set):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def _read_value(hint: Any, value: Any, name: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        for arg in (a for a in args if a is not type(None)):
+            try:
+                return _read_value(arg, value, name)
+            except JobOptionsError:
+                continue
+        raise JobOptionsError(f"{name}: {value!r} は読めません")
+    if origin in (tuple, list):
+        if not isinstance(value, list | tuple):
+            raise JobOptionsError(f"{name}: 一覧ではありません ({value!r})")
+        item = args[0] if args else Any
+        items = [_read_value(item, v, name) for v in value]
+        return tuple(items) if origin is tuple else items
+    try:
+        if hint is bool:
+            if not isinstance(value, bool):
+                raise JobOptionsError(f"{name}: 真偽値ではありません ({value!r})")
+            return value
+        if hint is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise JobOptionsError(f"{name}: 整数ではありません ({value!r})")
+            return value
+        if hint is float:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise JobOptionsError(f"{name}: 数値ではありません ({value!r})")
+            return float(value)
+        if hint is str:
+            if not isinstance(value, str):
+                raise JobOptionsError(f"{name}: 文字列ではありません ({value!r})")
+            return value
+        if hint is decimal.Decimal:
+            return decimal.Decimal(str(value))
+        if hint is dt.datetime:
+            return dt.datetime.fromisoformat(value)
+        if hint is dt.date:
+            return dt.date.fromisoformat(value)
+        if isinstance(hint, type) and issubclass(hint, enum.Enum):
+            return hint(value)
+    except JobOptionsError:
+        raise
+    except (TypeError, ValueError, decimal.InvalidOperation) as exc:
+        raise JobOptionsError(f"{name}: {value!r} は読めません") from exc
+    return value
+
+
+def _display_value(value: Any) -> str:
+    from hagukumi.core.wareki import format_date
+
+    if value is None or value == "":
+        return "（指定なし）"
+    if isinstance(value, bool):
+        return "する" if value else "しない"
+    if isinstance(value, enum.Enum):
+        return str(getattr(value, "label", value.value))
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, dt.date):
+        try:
+            return f"{format_date(value)}（{value.isoformat()}）"
+        except ValueError:
+            return value.isoformat()
+    if isinstance(value, tuple | list):
+        return "、".join(_display_value(v) for v in value)
+    return str(value)
+
+
+# ---------------------------------------------------------------------------- kinds
+
+
+@dataclass(frozen=True)
+class JobRun:
+    """What a kind's `run` is given: the job, who acts, typed options, file, progress."""
+
+    job: ImportJob
+    actor: Actor
+    options: Any  # an instance of the kind's `options` class (a JobOptions)
+    source: Path
+    progress: ProgressCallback
+
+    @property
+    def organization(self) -> Any:
+        return self.job.organization
+
+    @property
+    def filename(self) -> str:
+        return self.job.filename or self.source.name
+
+    @property
+    def dry_run(self) -> bool:
+        return bool(self.options.dry_run)
 
 
 @dataclass(frozen=True)
 class JobKind:
-    """What a kind of job does; `label` names it in messages (職員データ取込)."""
+    """What a kind of job does and who may use it.
+
+    - `kind`: unique name, "app.thing" (people.staff).
+    - `lane`: kinds that must not run at once in one 団体 share a lane.
+    - `label`: names it in messages and on its page (職員データ取込).
+    - `run(run: JobRun) -> ImportSummary`: the import itself (see module docstring).
+    - `roles`: the core.models.Role values that may submit its jobs from the web
+      and see them; empty: command line only.
+    - `options`: its JobOptions subclass.
+    - `dry_run_first`: from the web, always a dry run first; the real run is
+      queued by 「取り込む」 (`job_confirm`).
+    - `upload_url` / `upload_label`: URL name (no arguments) and title of the
+      page the file is chosen on; the job page links back to it.
+    - `count_labels`: Japanese names of outcome kinds beyond 新規/変更/変更なし
+      (e.g. {"retiring": "退職"}), shown in this order after them.
+    """
 
     kind: str
     lane: str
     label: str
-    run: Callable[[ImportJob, Path, ProgressCallback], Any]
+    run: Callable[[JobRun], Any]
+    roles: frozenset[str] = frozenset()
+    options: type[JobOptions] = JobOptions
+    dry_run_first: bool = False
+    upload_url: str = ""
+    upload_label: str = ""
+    count_labels: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.roles) - set(Role.values)
+        if unknown:
+            raise ValueError(f"JobKind {self.kind}: unknown roles {sorted(unknown)}")
+        if not (isinstance(self.options, type) and issubclass(self.options, JobOptions)):
+            raise TypeError(f"JobKind {self.kind}: options must be a JobOptions subclass")
+
+    def allows(self, actor: Actor) -> bool:
+        """Whether `actor` may submit and see jobs of this kind (in their own 団体)."""
+        return (
+            bool(self.roles) and actor.organization_id is not None and actor.has_role(*self.roles)
+        )
 
 
 _kinds: dict[str, JobKind] = {}
@@ -82,6 +341,16 @@ def job_kind(kind: str) -> JobKind:
         return _kinds[kind]
     except KeyError:
         raise ApplicationError(f"取込の種類「{kind}」は登録されていません。") from None
+
+
+def job_kinds() -> list[JobKind]:
+    """Every registered kind, by name."""
+    return [_kinds[name] for name in sorted(_kinds)]
+
+
+def job_options(job: ImportJob) -> Any:
+    """The job's options as an instance of its kind's options class (JobOptionsError if bad)."""
+    return job_kind(job.kind).options.from_json(job.options)
 
 
 class JobBusy(ApplicationError):
@@ -103,23 +372,101 @@ def jobs_directory() -> Path:
     return path
 
 
+# --------------------------------------------------------------------------- access
+
+
+def _require_kind_access(actor: Actor, spec: JobKind) -> None:
+    if actor is None or actor.is_operator or not spec.allows(actor):
+        raise AccessDenied()
+
+
+def access_import_job_by_id(*, actor: Actor, job_id: int | str) -> ImportJob:
+    """A job of the actor's 団体 whose kind allows one of the actor's roles.
+
+    AccessDenied (404) for another 団体's job, a role the kind does not allow,
+    an unknown kind, a malformed or missing id. Any holder of the kind's roles
+    in the 団体 sees its jobs (not only the uploader): they share the work.
+    """
+    if actor is None or actor.organization_id is None:
+        raise AccessDenied()
+    try:
+        job = ImportJob.objects.select_related("organization", "created_by").get(
+            pk=job_id, organization_id=actor.organization_id
+        )
+    except (ImportJob.DoesNotExist, ValueError, TypeError) as exc:
+        raise AccessDenied() from exc
+    spec = _kinds.get(job.kind)
+    if spec is None:
+        raise AccessDenied()
+    _require_kind_access(actor, spec)
+    return job
+
+
+def job_actor(job: ImportJob) -> Actor:
+    """Who a job runs as: the command line for an inline job, else its uploader.
+
+    The uploader's memberships are read again (`actor_for`) and must still hold
+    a role of the kind in the job's 団体; AccessDenied otherwise, or when the
+    job has no uploader (`created_by` is None) or the account is disabled.
+    `job.options` plays no part.
+    """
+    spec = job_kind(job.kind)
+    if job.inline:
+        return Actor.command_line(job.organization)
+    user = job.created_by
+    if user is None or not user.is_active:
+        raise AccessDenied()
+    actor = actor_for(user, job.organization_id)
+    if actor.organization_id != job.organization_id:
+        raise AccessDenied()
+    _require_kind_access(actor, spec)
+    return actor
+
+
+def jobs_recent(*, actor: Actor, kinds: Iterable[str], limit: int = 10) -> list[ImportJob]:
+    """The latest jobs of `kinds` in the actor's 団体, of the kinds the actor may see."""
+    if actor is None or actor.organization_id is None or actor.is_operator:
+        return []
+    allowed = [k for k in kinds if k in _kinds and _kinds[k].allows(actor)]
+    if not allowed:
+        return []
+    return list(
+        ImportJob.objects.filter(organization_id=actor.organization_id, kind__in=allowed)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def job_page_url(job: ImportJob) -> str:
+    """The URL of a job's page (`core:job`)."""
+    return reverse("core:job", kwargs={"pk": job.pk})
+
+
 # ------------------------------------------------------------------------- starting
 
 
-def job_submit(
-    *,
-    organization: Any,
-    kind: str,
-    source: bytes | IO[bytes] | Path,
-    filename: str,
-    options: dict[str, Any] | None = None,
-    user: User | None = None,
-) -> ImportJob:
-    """Store the upload and queue a job (待機); a worker (`run_jobs`) runs it.
+def _options_for(spec: JobKind, options: JobOptions | Mapping[str, Any] | None) -> JobOptions:
+    if options is None:
+        return spec.options()
+    if isinstance(options, JobOptions):
+        if not isinstance(options, spec.options):
+            raise TypeError(
+                f"{spec.kind} takes {spec.options.__name__}, not {type(options).__name__}"
+            )
+        return options
+    return spec.options.from_json(options)
 
-    The caller has checked the role; the size limit is the reader's (20 MB).
-    """
-    spec = job_kind(kind)
+
+def _options_json(
+    spec: JobKind, options: JobOptions | Mapping[str, Any] | None, typed: JobOptions
+) -> dict[str, Any]:
+    # A plain mapping (until every caller passes the typed options) keeps keys
+    # its kind's class does not declare yet; typed values win.
+    extra = dict(options) if isinstance(options, Mapping) else {}
+    return {**extra, **typed.to_json()}
+
+
+def _store(source: bytes | IO[bytes] | Path, filename: str) -> Path:
     target = jobs_directory() / f"{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
     if isinstance(source, bytes):
         target.write_bytes(source)
@@ -128,20 +475,76 @@ def job_submit(
     else:
         with open(target, "wb") as out:
             shutil.copyfileobj(source, out)
+    return target
+
+
+def job_submit(
+    *,
+    actor: Actor | None = None,
+    kind: str,
+    source: bytes | IO[bytes] | Path,
+    filename: str,
+    options: JobOptions | Mapping[str, Any] | None = None,
+    organization: Any = None,
+    user: User | None = None,
+) -> ImportJob:
+    """Store the upload and queue a job (待機) for the web `actor`; `run_jobs` runs it.
+
+    The actor needs a role in `kind.roles` (AccessDenied otherwise). A
+    `dry_run_first` kind is always queued as a dry run. `options` is an
+    instance of the kind's options class. The size limit is the reader's (20 MB).
+    `organization` + `user` instead of `actor` is the older form, kept until
+    every app passes the actor; the user's roles are checked the same way.
+    """
+    spec = job_kind(kind)
+    if actor is None:
+        if user is None or organization is None:
+            raise AccessDenied()
+        actor = actor_for(user, organization.pk)
+        if actor.organization_id != organization.pk:
+            raise AccessDenied()
+    _require_kind_access(actor, spec)
+    typed = _options_for(spec, options)
+    if spec.dry_run_first and not typed.dry_run:
+        typed = typed.replace(dry_run=True)
+    stored = _options_json(spec, options, typed)
+    organization_id = cast(int, actor.organization_id)  # checked by _require_kind_access
+    target = _store(source, filename)
     return ImportJob.objects.create(
-        organization=organization,
+        organization_id=organization_id,
         kind=kind,
         lane=spec.lane,
-        options=options or {},
+        options=stored,
         filename=filename[:255],
         file_path=str(target),
-        created_by=user,
+        created_by=actor.user,
     )
 
 
-def job_confirm(*, job: ImportJob, user: User | None = None) -> ImportJob:
-    """Queue the real import of a successful dry run, with the same file and options."""
-    if not (job.options.get("dry_run") and job.status == Status.SUCCEEDED and job.file_path):
+def job_can_confirm(job: ImportJob) -> bool:
+    """A successful dry run whose file is still kept: 「取り込む」 may queue the real run."""
+    return bool(job.options.get("dry_run") and job.status == Status.SUCCEEDED and job.file_path)
+
+
+def job_confirm(
+    *, job: ImportJob, actor: Actor | None = None, user: User | None = None
+) -> ImportJob:
+    """「取り込む」: queue the real run of a successful dry run, same file, same options.
+
+    The web actor needs a role of the kind in the job's 団体 (AccessDenied);
+    the new job is theirs (`created_by`) and points back at the dry run
+    (`confirmed_from`). A dry run is confirmed at most once: the file moves on.
+    (`user=` is the older form of `actor=`.)
+    """
+    spec = job_kind(job.kind)
+    if actor is None:
+        if user is None:
+            raise AccessDenied()
+        actor = actor_for(user, job.organization_id)
+    if actor.organization_id != job.organization_id:
+        raise AccessDenied()
+    _require_kind_access(actor, spec)
+    if not job_can_confirm(job):
         raise ApplicationError("この取込は確定できません。もう一度ファイルを選んでください。")
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
@@ -153,13 +556,15 @@ def job_confirm(*, job: ImportJob, user: User | None = None) -> ImportJob:
             organization_id=locked.organization_id,
             kind=locked.kind,
             lane=locked.lane,
-            options={**locked.options, "dry_run": False, "confirmed_from": locked.pk},
+            options={**locked.options, "dry_run": False},
             filename=locked.filename,
             file_path=locked.file_path,
-            created_by=user,
+            created_by=actor.user,
+            confirmed_from=locked,
         )
         locked.file_path = ""
         locked.save(update_fields=["file_path", "updated_at"])
+    job.file_path = ""
     return follow
 
 
@@ -168,16 +573,18 @@ def job_run_inline(
     organization: Any,
     kind: str,
     source: Path,
-    options: dict[str, Any] | None = None,
+    options: JobOptions | Mapping[str, Any] | None = None,
     user: User | None = None,
     progress: ProgressCallback | None = None,
 ) -> ImportJob:
     """Run an import in this process through an ImportJob record (the command line).
 
-    Raises JobBusy when the lane is taken; re-raises the ApplicationError that
-    failed the job (after recording it). The file is the caller's: never deleted.
+    It runs as `Actor.command_line(organization)`. Raises JobBusy when the
+    lane is taken; re-raises the ApplicationError that failed the job (after
+    recording it). The file is the caller's: never deleted.
     """
     spec = job_kind(kind)
+    typed = _options_for(spec, options)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -185,7 +592,7 @@ def job_run_inline(
                 organization=organization,
                 kind=kind,
                 lane=spec.lane,
-                options=options or {},
+                options=_options_json(spec, options, typed),
                 filename=source.name[:255],
                 status=Status.RUNNING,
                 inline=True,
@@ -254,11 +661,20 @@ def job_claim(*, kinds: list[str] | None = None) -> ImportJob | None:
             except IntegrityError:
                 continue
             if claimed:
-                return ImportJob.objects.select_related("organization").get(pk=job.pk)
+                return ImportJob.objects.select_related("organization", "created_by").get(pk=job.pk)
     return None
 
 
 # -------------------------------------------------------------------------- running
+
+
+def job_audit_context(job: ImportJob) -> AuditContext:
+    """The audit context of a running job: 画面 「取込ジョブ #N」 (after a command's own)."""
+    outer = audit_context()
+    path = f"取込ジョブ #{job.pk}"
+    if outer.path:
+        path = f"{outer.path} › {path}"
+    return AuditContext(ip_address=outer.ip_address, user_agent=outer.user_agent, path=path[:255])
 
 
 def job_execute(
@@ -268,13 +684,50 @@ def job_execute(
     progress: ProgressCallback | None = None,
     reraise: bool = False,
 ) -> ImportJob:
-    """Run a claimed (実行中) job to 成功 or 失敗; the import itself is all or nothing."""
+    """Run a claimed (実行中) job to 成功 or 失敗; the import itself is all or nothing.
+
+    Who it runs as is `job_actor(job)` (a job whose uploader lost the role
+    fails, nothing changed); its options are read through the kind's class.
+    """
     spec = job_kind(job.kind)
     path = source if source is not None else Path(job.file_path)
     reporter = _ProgressReporter(job.pk, progress)
-    error: ApplicationError | None = None
+    with audit_context_set(job_audit_context(job)):
+        try:
+            actor = job_actor(job)
+        except AccessDenied:
+            _finish(
+                job,
+                Status.FAILED,
+                errors=[{"message": MESSAGE_NOT_ALLOWED}],
+                lines=[MESSAGE_NOT_ALLOWED],
+            )
+            if reraise:
+                raise
+            return job
+        try:
+            options = spec.options.from_json(job.options)
+        except JobOptionsError:
+            logger.exception("ImportJob #%s has options its kind cannot read", job.pk)
+            _finish(
+                job,
+                Status.FAILED,
+                errors=[{"message": MESSAGE_BAD_OPTIONS}],
+                lines=[MESSAGE_BAD_OPTIONS],
+            )
+            if reraise:
+                raise ApplicationError(MESSAGE_BAD_OPTIONS) from None
+            return job
+        run = JobRun(job=job, actor=actor, options=options, source=path, progress=reporter)
+        return _execute(job, spec, run, reporter, reraise=reraise)
+
+
+def _execute(
+    job: ImportJob, spec: JobKind, run: JobRun, reporter: _ProgressReporter, *, reraise: bool
+) -> ImportJob:
+    error: BaseException | None = None
     try:
-        summary = spec.run(job, path, reporter)
+        summary = spec.run(run)
     except ApplicationError as exc:
         error = exc
         lines = exc.lines() if hasattr(exc, "lines") else [exc.message]
@@ -288,6 +741,16 @@ def job_execute(
             rows_done=reporter.done,
             rows_total=reporter.total,
         )
+    except AccessDenied as exc:
+        error = exc
+        _finish(
+            job,
+            Status.FAILED,
+            errors=[{"message": MESSAGE_NOT_ALLOWED}],
+            lines=[MESSAGE_NOT_ALLOWED],
+            rows_done=reporter.done,
+            rows_total=reporter.total,
+        )
     except BaseException as exc:
         logger.exception("ImportJob #%s failed", job.pk)
         message = f"予期しないエラーで中止しました（何も変更していません）: {type(exc).__name__}"
@@ -297,14 +760,17 @@ def job_execute(
         if reraise:
             raise
     else:
-        rows = sum(summary.counts.values()) if hasattr(summary, "counts") else reporter.done
+        total = reporter.total
+        if total is None:
+            declared = getattr(summary, "rows", None)
+            total = declared if isinstance(declared, int) else None
         _finish(
             job,
             Status.SUCCEEDED,
             counts=dict(getattr(summary, "counts", {})),
-            lines=summary.lines(details=bool(job.options.get("dry_run"))),
-            rows_done=rows,
-            rows_total=reporter.total or rows,
+            lines=summary.lines(details=run.dry_run),
+            rows_done=total if total is not None else reporter.done,
+            rows_total=total,
         )
     if error is not None and reraise:
         raise error
@@ -330,10 +796,12 @@ def _finish(
     job.errors = errors or []
     job.result_lines = lines or []
     job.counts = counts or {}
-    if rows_done is not None:
-        job.rows_done = rows_done
     if rows_total is not None:
         job.rows_total = rows_total
+    if rows_done is not None:
+        job.rows_done = rows_done
+    if job.rows_total is not None:
+        job.rows_done = min(job.rows_done, job.rows_total)
     job.finished_at = now
     job.heartbeat_at = now
     job.save(
@@ -360,9 +828,11 @@ def _delete_file(path: str) -> None:
 class _ProgressReporter:
     """The progress callback handed to a job: records rows done and the heartbeat.
 
-    Outside a transaction it updates the row directly. Inside the import's
-    transaction an UPDATE on this connection would stay invisible (and be
-    rolled back), so on PostgreSQL a short-lived thread writes it on its own
+    `total` is the last total given (an import reports reading the file, then
+    applying its data rows: the last is the data-row count); `done` is kept
+    within it. Outside a transaction it updates the row directly. Inside the
+    import's transaction an UPDATE on this connection would stay invisible (and
+    be rolled back), so on PostgreSQL a short-lived thread writes it on its own
     connection; on SQLite (one writer) progress inside the transaction is kept
     in memory only and published when the job ends.
     """
@@ -375,16 +845,16 @@ class _ProgressReporter:
         self._last = 0.0
 
     def __call__(self, done: int, total: int | None) -> None:
-        self.done = done
         if total is not None:
             self.total = total
+        self.done = min(done, self.total) if self.total is not None else done
         if self.forward is not None:
             self.forward(done, total)
         now = time.monotonic()
         if now - self._last < PROGRESS_INTERVAL_SECONDS:
             return
         self._last = now
-        job_heartbeat(self.job_id, rows_done=done, rows_total=self.total)
+        job_heartbeat(self.job_id, rows_done=self.done, rows_total=self.total)
 
 
 def job_heartbeat(
@@ -459,6 +929,9 @@ def jobs_run_pending(
         time.sleep(poll_seconds)
 
 
+# ------------------------------------------------------------------------- the page
+
+
 def job_status(*, job: ImportJob) -> dict[str, Any]:
     """What a progress page shows: status, rows, percent, result lines and errors."""
     job.refresh_from_db()
@@ -477,25 +950,155 @@ def job_status(*, job: ImportJob) -> dict[str, Any]:
         "lines": job.result_lines,
         "errors": job.errors,
         "dry_run": bool(job.options.get("dry_run")),
-        "can_confirm": bool(
-            job.options.get("dry_run") and job.status == Status.SUCCEEDED and job.file_path
-        ),
+        "can_confirm": job_can_confirm(job),
     }
 
 
+@dataclass(frozen=True)
+class JobWait:
+    """Why a queued job waits: the running job of the same 団体 and lane, jobs ahead."""
+
+    running_id: int | None
+    ahead: int
+
+
+def job_wait(*, job: ImportJob) -> JobWait | None:
+    """For a 待機 job: the job it waits for (same 団体 and lane) and how many are ahead."""
+    if job.status != Status.QUEUED:
+        return None
+    same_lane = ImportJob.objects.filter(organization_id=job.organization_id, lane=job.lane)
+    running = same_lane.filter(status=Status.RUNNING).values_list("pk", flat=True).first()
+    ahead = (
+        same_lane.filter(status=Status.QUEUED)
+        .filter(Q(created_at__lt=job.created_at) | Q(created_at=job.created_at, pk__lt=job.pk))
+        .count()
+    )
+    return JobWait(running_id=running, ahead=ahead)
+
+
+# Row errors listed on the page; the rest are counted (the CLI prints them all).
+PAGE_ERROR_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class JobPage:
+    """Everything the job page (`core/job.html`) and its status partial show."""
+
+    job: ImportJob
+    kind: JobKind
+    status: dict[str, Any]
+    wait: JobWait | None
+    busy_message: str
+    counts: list[tuple[str, int]]
+    option_items: list[tuple[str, str]]
+    row_errors: list[dict[str, Any]]
+    more_errors: int
+    message: str
+    upload_url: str
+    confirmed_from_id: int | None
+
+    @property
+    def title(self) -> str:
+        return f"{self.kind.label} #{self.job.pk}"
+
+    @property
+    def polling(self) -> bool:
+        return not self.status["finished"]
+
+    @property
+    def tone(self) -> str:
+        if self.job.status == Status.SUCCEEDED:
+            return "success"
+        return "error" if self.job.status == Status.FAILED else "pending"
+
+    @property
+    def live_text(self) -> str:
+        """One short sentence for the aria-live region (changes only with the status)."""
+        status = self.status["status"]
+        if status == Status.QUEUED:
+            return "順番を待っています。"
+        if status == Status.RUNNING:
+            return "処理しています。"
+        if status == Status.FAILED:
+            return "取り込めませんでした（何も保存していません）。"
+        if self.status["can_confirm"]:
+            return "試し読みが終わりました。内容を確かめて「取り込む」を押してください。"
+        if self.status["dry_run"]:
+            return "試し読みが終わりました（保存していません）。"
+        return "取込が終わりました。"
+
+
+def job_page(*, actor: Actor, job_id: int | str) -> JobPage:
+    """The job page of `job_id` for `actor` (AccessDenied → 404 outside their scope)."""
+    job = access_import_job_by_id(actor=actor, job_id=job_id)
+    spec = job_kind(job.kind)
+    status = job_status(job=job)
+    wait = job_wait(job=job)
+    busy = job_busy_error(organization=job.organization, kind=job.kind) if wait else None
+    try:
+        option_items = job_options(job).display_items()
+    except JobOptionsError:
+        option_items = []
+    errors = [e for e in job.errors if isinstance(e, dict)] if job.status == Status.FAILED else []
+    row_errors = [e for e in errors if e.get("row") is not None or e.get("column")]
+    message = job.result_lines[0] if job.result_lines and job.status == Status.FAILED else ""
+    if job.status == Status.FAILED and not row_errors:
+        # File-level problems: the lines say it all.
+        message = message or (errors[0].get("message", "") if errors else "")
+    labels = {**COUNT_LABELS, **spec.count_labels}
+    counts = [(label, int(job.counts.get(key, 0))) for key, label in labels.items()]
+    counts += [(key, int(n)) for key, n in job.counts.items() if key not in labels]
+    upload_url = ""
+    if spec.upload_url:
+        with contextlib.suppress(NoReverseMatch):
+            upload_url = reverse(spec.upload_url)
+    return JobPage(
+        job=job,
+        kind=spec,
+        status=status,
+        wait=wait,
+        busy_message=busy.message if busy is not None and busy.job.pk != job.pk else "",
+        counts=counts,
+        option_items=option_items,
+        row_errors=row_errors[:PAGE_ERROR_LIMIT],
+        more_errors=max(0, len(row_errors) - PAGE_ERROR_LIMIT),
+        message=message,
+        upload_url=upload_url,
+        confirmed_from_id=job.confirmed_from_id,
+    )
+
+
 __all__ = [
+    "COUNT_LABELS",
     "EXIT_BUSY",
     "JobBusy",
     "JobKind",
+    "JobOptions",
+    "JobOptionsError",
+    "JobPage",
+    "JobRun",
+    "JobWait",
+    "ProgressCallback",
+    "access_import_job_by_id",
+    "job_actor",
+    "job_audit_context",
     "job_busy_error",
+    "job_can_confirm",
     "job_claim",
     "job_confirm",
     "job_execute",
     "job_heartbeat",
+    "job_kind",
+    "job_kinds",
+    "job_options",
+    "job_page",
+    "job_page_url",
     "job_reap_stale",
     "job_run_inline",
     "job_status",
     "job_submit",
+    "job_wait",
+    "jobs_recent",
     "jobs_run_pending",
     "register_job_kind",
 ]

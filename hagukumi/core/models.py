@@ -181,7 +181,12 @@ class ImportJob(TimeStampedModel):
 
     `lane` groups kinds that must not run at once in one 団体 (e.g. "people"):
     the partial unique constraint allows one running job per (団体, lane). The
-    uploaded file lives at `file_path` until the job ends (then it is deleted).
+    uploaded file lives at `file_path` until the job ends (then it is deleted;
+    a successful dry run keeps it for its confirmation). `options` is the
+    kind's typed options (`JobOptions.to_json()`); it never grants rights: who
+    runs a job comes from `inline` (the command line of this 団体) or
+    `created_by` (the web user, whose roles are checked again), see
+    `core.jobs.job_actor`. `confirmed_from` is the dry run a real run came from.
     """
 
     class Status(models.TextChoices):
@@ -213,6 +218,14 @@ class ImportJob(TimeStampedModel):
         verbose_name="登録者",
     )
     inline = models.BooleanField("コマンドラインで実行", default=False)
+    confirmed_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="確定元の試し読み",
+    )
     heartbeat_at = models.DateTimeField("最終応答", null=True, blank=True)
     started_at = models.DateTimeField("開始日時", null=True, blank=True)
     finished_at = models.DateTimeField("終了日時", null=True, blank=True)

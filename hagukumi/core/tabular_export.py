@@ -6,6 +6,15 @@ template, ``write_table([], columns=...)``) reads straight back in:
     data = write_table(units, columns=UNIT_COLUMNS, format="csv", encoding="cp932")
     return table_response(units, columns=UNIT_COLUMNS, filename="所属一覧.xlsx")
 
+Several tables in one machine-readable workbook (one a sheet; see
+``write_workbook`` for the rules it follows):
+
+    return workbook_response(
+        [Sheet("職員", STAFF_COLUMNS, staff, wareki=("hired_on",)),
+         Sheet("資格", QUALIFICATION_COLUMNS, holdings)],
+        filename="人材育成状況.xlsx",
+    )
+
 Rows are mappings (field -> value) or objects (attribute per field; a dotted
 field such as "unit.code" follows attributes). Text cells that start with
 = + - @ tab or CR get a leading ' against formula injection (the importer drops
@@ -20,26 +29,27 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.tabular_import import Column, RowError
+from hagukumi.core.tabular_import.columns import check_columns
 
 ExportFormat = Literal["xlsx", "csv"]
 CsvEncoding = Literal["utf-8-sig", "cp932"]
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER_FORMATS = {"code": "@", "date": "yyyy/mm/dd", "yen": "#,##0", "int": "0"}
+_NUMBER_FORMATS = {"code": "@", "yen": "#,##0", "int": "0"}
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -86,17 +96,8 @@ def write_table(
 
 
 def content_disposition(filename: str) -> str:
-    """``attachment; filename="ascii"; filename*=UTF-8''…`` (RFC 6266 / RFC 5987).
-
-    Old clients get an ASCII stand-in; every current browser uses the UTF-8 name.
-    """
-    stem, ext = os.path.splitext(unicodedata.normalize("NFKC", filename))
-    ascii_stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("_") or "download"
-    ascii_ext = re.sub(r"[^A-Za-z0-9.]+", "", ext)
-    return (
-        f'attachment; filename="{ascii_stem}{ascii_ext}"; '
-        f"filename*=UTF-8''{quote(filename, safe='')}"
-    )
+    """``attachment; filename*=utf-8''…`` (Django's RFC 6266 header; ASCII names stay plain)."""
+    return content_disposition_header(as_attachment=True, filename=filename) or "attachment"
 
 
 def table_response(
@@ -230,56 +231,222 @@ def _cp932_errors(number: int, columns: Sequence[Column], cells: Sequence[str]) 
 
 # --------------------------------------------------------------------------- xlsx
 
+# The single-table exports keep the slashes Japanese Excel users know; the
+# machine-readable workbooks write ISO 8601 (both are real date cells).
+_DATE_FORMAT = "yyyy/mm/dd"
+_DATETIME_FORMAT = "yyyy/mm/dd hh:mm:ss"
+ISO_DATE_FORMAT = "yyyy-mm-dd"
+ISO_DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+WAREKI_SUFFIX = "（和暦）"
+_NUMERIC_KINDS = frozenset({"int", "yen", "decimal"})
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table of a workbook: its sheet name, columns and rows (one record a row).
+
+    ``wareki`` names date columns (by field) that get a 和暦 column right after
+    them, headed 「採用日（和暦）」 and holding text such as 令和2年4月1日; the
+    date column itself stays a 西暦 date.
+    """
+
+    name: str
+    columns: Sequence[Column]
+    rows: Iterable[Mapping[str, object] | object]
+    wareki: Collection[str] = ()
+
+
+def write_workbook(sheets: Sequence[Sheet]) -> bytes:
+    """An xlsx workbook of one table a sheet, machine-readable as デジタル庁 asks.
+
+    Following the government's rules for machine-readable tables (総務省
+    「統計表における機械判読可能なデータの表記方法の統一ルール」, which
+    デジタル庁's open-data guidance adopts): one header row per sheet and no
+    title or note rows; no merged cells; one record per row, one value per cell;
+    dates as 西暦 date cells in ISO form (和暦 beside them where ``Sheet.wareki``
+    asks); numbers of int/yen/decimal columns stored as numbers, never as text
+    (a value that is not a number refuses the export, naming its cell); values,
+    never formulas.
+    """
+    if not sheets:
+        raise ValueError("a workbook needs at least one sheet")
+    titles = [_sheet_title(sheet.name) for sheet in sheets]
+    if len(set(titles)) != len(titles):
+        raise ValueError(f"duplicate sheet names {titles!r}")
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    errors: list[RowError] = []
+    for sheet, title in zip(sheets, titles, strict=True):
+        columns = tuple(sheet.columns)
+        check_columns(columns)
+        by_field = {c.field: c for c in columns}
+        for name in sheet.wareki:
+            if name not in by_field or by_field[name].kind != "date":
+                raise ValueError(f"wareki names {name!r}, which is not a date column")
+        errors.extend(
+            _append_sheet(
+                book,
+                title=title,
+                columns=columns,
+                rows=sheet.rows,
+                wareki=frozenset(sheet.wareki),
+                date_format=ISO_DATE_FORMAT,
+                datetime_format=ISO_DATETIME_FORMAT,
+                numbers_only=True,
+                label=title if len(sheets) > 1 else None,
+            )
+        )
+    data = _saved(book)  # also when refused: saving closes the write-only sheets
+    if errors:
+        raise TabularExportError(errors)
+    return data
+
+
+def workbook_response(sheets: Sequence[Sheet], *, filename: str) -> HttpResponse:
+    """``write_workbook`` as a download; raises ``TabularExportError`` before any byte."""
+    response = HttpResponse(write_workbook(sheets), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
 
 def _write_xlsx(
     rows: Iterable[Mapping[str, object] | object], columns: tuple[Column, ...], sheet_title: str
 ) -> bytes:
     from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    _append_sheet(
+        book,
+        title=_sheet_title(sheet_title),
+        columns=columns,
+        rows=rows,
+        wareki=frozenset(),
+        date_format=_DATE_FORMAT,
+        datetime_format=_DATETIME_FORMAT,
+        numbers_only=False,
+        label=None,
+    )
+    return _saved(book)
+
+
+def _sheet_title(name: str) -> str:
+    return _SHEET_TITLE_BAD.sub("_", name)[:31] or "Sheet1"
+
+
+def _saved(book: Any) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _append_sheet(
+    book: Any,
+    *,
+    title: str,
+    columns: tuple[Column, ...],
+    rows: Iterable[Mapping[str, object] | object],
+    wareki: frozenset[str],
+    date_format: str,
+    datetime_format: str,
+    numbers_only: bool,
+    label: str | None,
+) -> list[RowError]:
+    """Write one table to a new write-only sheet; return the cells it refused."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook(write_only=True)
-    title = _SHEET_TITLE_BAD.sub("_", sheet_title)[:31] or "Sheet1"
     sheet = book.create_sheet(title=title)
     sheet.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
-        width = max(8, min(40, _display_width(column.header) + 2))
+    headers: list[str] = []
+    for column in columns:
+        headers.append(column.header)
+        if column.field in wareki:
+            headers.append(column.header + WAREKI_SUFFIX)
+    for index, heading in enumerate(headers, start=1):
+        width = max(8, min(40, _display_width(heading) + 2))
         sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=_xml_text(column.header))
+    for heading in headers:
+        cell = WriteOnlyCell(sheet, value=_xml_text(heading))
         cell.font = bold
         cell.data_type = "s"
         header.append(cell)
     sheet.append(header)
     labels = [_choice_labels(c) for c in columns]
-    formats = [_NUMBER_FORMATS.get(c.kind) for c in columns]
-    for row in rows:
+    formats = [date_format if c.kind == "date" else _NUMBER_FORMATS.get(c.kind) for c in columns]
+    errors: list[RowError] = []
+    for number, row in enumerate(rows, start=2):
         out: list[Any] = []
         for column, lab, number_format in zip(columns, labels, formats, strict=True):
-            value = _cell(column, lab, _get(row, column.field))
+            given = _get(row, column.field)
+            if numbers_only and column.kind in _NUMERIC_KINDS:
+                try:
+                    given = _number(column, given)
+                except ValueError:
+                    where = f"（シート「{label}」）" if label else ""
+                    errors.append(
+                        RowError(
+                            number,
+                            column.header,
+                            f"「{given}」は数値ではないため出力できません{where}",
+                        )
+                    )
+                    given = None
+            value = _cell(column, lab, given)
             if isinstance(value, str):
                 value = _xml_text(value)
             if number_format is None and not isinstance(value, dt.date):
                 # Escaped text never starts with "=", so openpyxl stores it as a string.
                 out.append(value)
-                continue
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # a value, never a formula
-            if isinstance(value, dt.datetime):
-                cell.number_format = "yyyy/mm/dd hh:mm:ss"
-            elif isinstance(value, dt.date):
-                cell.number_format = "yyyy/mm/dd"
-            elif number_format is not None:
-                cell.number_format = number_format
-            out.append(cell)
+            else:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # a value, never a formula
+                if isinstance(value, dt.datetime):
+                    cell.number_format = datetime_format
+                elif isinstance(value, dt.date):
+                    cell.number_format = date_format
+                elif number_format is not None:
+                    cell.number_format = number_format
+                out.append(cell)
+            if column.field in wareki:
+                out.append(_wareki_text(value))
         sheet.append(out)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return errors
+
+
+def _number(column: Column, value: Any) -> int | float | Decimal | None:
+    """A numeric column's value as a number (numeric text is converted); ValueError else."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float | Decimal):
+        return value
+    from hagukumi.core.tabular_import.cells import CellError, to_decimal, to_int, to_yen
+
+    convert: Callable[[Any, Any], int | Decimal] = (
+        to_decimal if column.kind == "decimal" else to_yen if column.kind == "yen" else to_int
+    )
+    try:
+        return convert(str(value), None)
+    except CellError as exc:
+        raise ValueError(value) from exc
+
+
+def _wareki_text(value: Any) -> str | None:
+    if not isinstance(value, dt.date):
+        return None
+    from hagukumi.core.wareki import format_date
+
+    day = value.date() if isinstance(value, dt.datetime) else value
+    try:
+        return format_date(day)
+    except ValueError:  # before 明治6年: no 和暦 date
+        return None
 
 
 def _xml_text(text: str) -> str:

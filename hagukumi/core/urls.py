@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hagukumi.core import views
+from hagukumi.core import job_views, views
 
 app_name = "core"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit"),
     path("audit/export.csv", views.audit_export_csv, name="audit_export"),
     path("healthz/", views.health, name="health"),
+    path("jobs/<int:pk>/", job_views.job_view, name="job"),
+    path("jobs/<int:pk>/confirm/", job_views.job_confirm_view, name="job_confirm"),
 ]

@@ -43,10 +43,12 @@ from hagukumi.core.forms import (
 )
 from hagukumi.core.middleware import IDLE_LOGOUT_SESSION_KEY
 from hagukumi.core.models import Role, User
+from hagukumi.core.registries import render_home_panels
 from hagukumi.core.selectors import home_for
 from hagukumi.core.tabular_export import table_response
 from hagukumi.core.tabular_import import Column
 from hagukumi.core.tenancy import Actor, actor_for, request_actor
+from hagukumi.core.web import actor_of
 
 AUDIT_PAGE_SIZE = 50
 LOGGED_OUT_SESSION_KEY = "hagukumi_logged_out"
@@ -54,8 +56,9 @@ LOGGED_OUT_SESSION_KEY = "hagukumi_logged_out"
 
 @role_required()
 def home(request: HttpRequest) -> HttpResponse:
-    actor = cast(Actor, request_actor(request))
-    return render(request, "core/home.html", {"home": home_for(actor=actor)})
+    actor = actor_of(request)
+    context = {"home": home_for(actor=actor), "panels": render_home_panels(actor=actor)}
+    return render(request, "core/home.html", context)
 
 
 def _next_url(request: HttpRequest) -> str:

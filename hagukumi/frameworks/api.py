@@ -6,12 +6,12 @@ prints and the detail page renders, so the three cannot drift apart.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from hagukumi.core.tenancy import Actor, request_actor
+from hagukumi.core.web import actor_of
 from hagukumi.frameworks.models import Framework
 from hagukumi.frameworks.selectors import (
     access_framework_by_id,
@@ -142,11 +142,6 @@ class FrameworkOut(Schema):
     versions: list[FrameworkVersionOut]
 
 
-def _actor(request: HttpRequest) -> Actor:
-    # django_auth has let only logged-in users through, so there is an actor.
-    return cast(Actor, request_actor(request))
-
-
 def _summary(framework: Framework) -> dict[str, Any]:
     return {
         "id": framework.pk,
@@ -164,7 +159,7 @@ def _summary(framework: Framework) -> dict[str, Any]:
 @router.get("/", response=list[FrameworkOut], url_name="frameworks", summary="フレームワークの一覧")
 def framework_list(request: HttpRequest) -> list[dict[str, Any]]:
     """テンプレートと、操作中の団体のフレームワークを返します。"""
-    return [_summary(f) for f in frameworks_visible(actor=_actor(request))]
+    return [_summary(f) for f in frameworks_visible(actor=actor_of(request))]
 
 
 @router.get(
@@ -180,6 +175,6 @@ def framework_detail(
 
     `version` を省くと最新の公開版（公開版がなければ最新の版）です。
     """
-    framework = access_framework_by_id(actor=_actor(request), framework_id=framework_id)
+    framework = access_framework_by_id(actor=actor_of(request), framework_id=framework_id)
     shown = framework_version_shown(framework=framework, number=version)
     return framework_export(framework_version=shown)

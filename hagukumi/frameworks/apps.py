@@ -12,6 +12,14 @@ class FrameworksConfig(AppConfig):
     def ready(self) -> None:
         from hagukumi.core.models import Role
         from hagukumi.core.registries import NavItem, register_nav_item
+        from hagukumi.core.tabular_import import ImporterSpec, register_importer
+        from hagukumi.frameworks.skill_map import SKILL_MAP_COLUMNS
+
+        register_importer(
+            ImporterSpec(
+                "frameworks-skill-map", "スキルマップ", SKILL_MAP_COLUMNS, "import_skill_map"
+            )
+        )
 
         register_nav_item(
             NavItem(

@@ -1,4 +1,8 @@
-"""Reads on frameworks: templates, a 団体's frameworks, and the export dict."""
+"""Reads on frameworks: templates, a 団体's frameworks, and the export dict.
+
+Other apps refer to framework items by (framework, stable code) through the
+`in_force` reads re-exported here (docs/adr/0006).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,23 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from hagukumi.core.errors import AccessDenied, ApplicationError
 from hagukumi.core.tenancy import Actor
+from hagukumi.frameworks.in_force import (
+    CompetencyInForce,
+    CompetencyLevelInForce,
+    LevelInForce,
+    TalentTypeInForce,
+    competencies_in_force,
+    individual_levels_of,
+    talent_type_choices,
+    talent_type_in_force,
+    talent_type_key,
+    talent_type_key_parse,
+    talent_type_labels,
+    talent_type_name,
+    talent_types_in_force,
+    version_in_force,
+    versions_in_force,
+)
 from hagukumi.frameworks.models import (
     Competency,
     Framework,
@@ -138,8 +159,10 @@ def framework_export(*, framework_version: FrameworkVersion) -> dict[str, Any]:
     }
 
 
-def framework_templates() -> QuerySet[Framework]:
-    """The shipped templates, in code order."""
+def framework_templates(*, actor: Actor) -> QuerySet[Framework]:
+    """The shipped templates, in code order (open to every actor; no actor sees nothing)."""
+    if actor is None:
+        return Framework.objects.none()
     return Framework.objects.filter(is_template=True).order_by("code")
 
 
@@ -148,15 +171,23 @@ def framework_version_latest_published(*, framework: Framework) -> FrameworkVers
 
 
 def framework_version_for_export(
-    *, identifier: str, version: int | None = None
+    *, actor: Actor, identifier: str, version: int | None = None
 ) -> FrameworkVersion:
-    """A template by code, or any framework by numeric id; its latest published version
-    (or the latest version when none is published), or version `version`.
+    """A template by code, or a framework the actor may see by numeric id
+    (`access_framework_by_id`); its latest published version (or the latest
+    version when none is published), or version `version`.
 
-    For the CLI, which runs as the operator of the server: no actor scoping here.
+    `hagukumi export_framework` asks as `Actor.system()`, which may export any
+    framework by id, as the operator of the server could before.
     """
-    if identifier.isdigit():
-        framework = Framework.objects.filter(pk=int(identifier)).first()
+    framework: Framework | None
+    if actor is None:
+        framework = None
+    elif identifier.isdigit():
+        try:
+            framework = access_framework_by_id(actor=actor, framework_id=int(identifier))
+        except AccessDenied:
+            framework = None
     else:
         framework = Framework.objects.filter(is_template=True, code=identifier).first()
     if framework is None:
@@ -172,10 +203,17 @@ def framework_version_for_export(
 
 
 def access_framework_by_id(*, actor: Actor, framework_id: int) -> Framework:
-    """A framework the actor may see: a template, or one owned by the actor's 団体."""
+    """A framework the actor may see: a template, or one owned by the actor's 団体.
+
+    `Actor.system()` (the operator's commands) is served every framework, so that
+    a command given a framework id can find its 団体; no actor sees nothing.
+    """
+    if actor is None:
+        raise AccessDenied()
     framework = Framework.objects.filter(pk=framework_id).first()
     if framework is None or not (
         framework.is_template
+        or actor.is_system
         or (actor.organization_id is not None and framework.owner_id == actor.organization_id)
     ):
         raise AccessDenied()
@@ -184,7 +222,7 @@ def access_framework_by_id(*, actor: Actor, framework_id: int) -> Framework:
 
 def frameworks_for(*, actor: Actor) -> QuerySet[Framework]:
     """The frameworks of the actor's 団体 (templates are listed by `framework_templates`)."""
-    if actor.organization_id is None:
+    if actor is None or actor.organization_id is None:
         return Framework.objects.none()
     return Framework.objects.filter(is_template=False, owner_id=actor.organization_id).order_by(
         "code"
@@ -192,7 +230,9 @@ def frameworks_for(*, actor: Actor) -> QuerySet[Framework]:
 
 
 def frameworks_visible(*, actor: Actor) -> QuerySet[Framework]:
-    """Templates, then the actor's 団体's frameworks, with their versions."""
+    """Templates, then the actor's 団体's frameworks, with their versions (none: nothing)."""
+    if actor is None:
+        return Framework.objects.none()
     own = Q(is_template=False, owner_id=actor.organization_id) if actor.organization_id else Q()
     query = Q(is_template=True) | own if actor.organization_id else Q(is_template=True)
     return (
@@ -258,3 +298,35 @@ def maturity_table(content: dict[str, Any]) -> list[MaturityRow]:
         MaturityRow(level=m, statements=[(m["statements"] or {}).get(code, "") for code in codes])
         for m in content["maturity_levels"]
     ]
+
+
+__all__ = [
+    "ComparisonRow",
+    "CompetencyInForce",
+    "CompetencyLevelInForce",
+    "LevelInForce",
+    "MaturityRow",
+    "TalentTypeInForce",
+    "access_framework_by_id",
+    "competencies_in_force",
+    "framework_comparison",
+    "framework_draft",
+    "framework_export",
+    "framework_templates",
+    "framework_version_for_export",
+    "framework_version_latest_published",
+    "framework_version_shown",
+    "frameworks_for",
+    "frameworks_visible",
+    "individual_levels_of",
+    "maturity_table",
+    "talent_type_choices",
+    "talent_type_in_force",
+    "talent_type_key",
+    "talent_type_key_parse",
+    "talent_type_labels",
+    "talent_type_name",
+    "talent_types_in_force",
+    "version_in_force",
+    "versions_in_force",
+]

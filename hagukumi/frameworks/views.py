@@ -23,6 +23,7 @@ from hagukumi.core.errors import AccessDenied, ApplicationError
 from hagukumi.core.models import Role
 from hagukumi.core.tabular_export import table_response
 from hagukumi.core.tenancy import Actor
+from hagukumi.core.web import actor_of, is_htmx
 from hagukumi.frameworks import services
 from hagukumi.frameworks.forms import (
     CompareForm,
@@ -54,10 +55,6 @@ from hagukumi.frameworks.version_diff import framework_content_diff
 ALL_ROLES = tuple(Role.values)
 EDITOR_ROLES = tuple(services.EDITOR_ROLES)
 MIC_LABELS = {value: label for value, label in MicType.choices if value}
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
 
 
 def _can_edit(actor: Actor, framework: Framework | None = None) -> bool:
@@ -94,7 +91,7 @@ def _version_choices(framework: Framework) -> list[tuple[int, str]]:
 
 def _editable(request: HttpRequest, pk: int) -> Framework:
     """A framework of the actor's own 団体 (templates are never edited in place)."""
-    framework = access_framework_by_id(actor=_actor(request), framework_id=pk)
+    framework = access_framework_by_id(actor=actor_of(request), framework_id=pk)
     if framework.is_template:
         raise AccessDenied()
     return framework
@@ -123,14 +120,14 @@ def _draft_url(framework: Framework, anchor: str = "") -> str:
 
 @role_required(*ALL_ROLES)
 def framework_index(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     own = list(frameworks_for(actor=actor).prefetch_related("versions"))
     return render(
         request,
         "frameworks/index.html",
         {
             "own": own,
-            "templates": list(framework_templates().prefetch_related("versions")),
+            "templates": list(framework_templates(actor=actor).prefetch_related("versions")),
             "can_edit": _can_edit(actor),
             "breadcrumbs": [("ホーム", reverse("core:home")), ("人材育成フレームワーク", "")],
         },
@@ -139,7 +136,7 @@ def framework_index(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ALL_ROLES)
 def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     framework = access_framework_by_id(actor=actor, framework_id=pk)
     version = framework_version_shown(framework=framework, number=_version_number(request))
     content = framework_export(framework_version=version)
@@ -167,7 +164,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ALL_ROLES)
 def framework_diff(request: HttpRequest, pk: int) -> HttpResponse:
-    framework = access_framework_by_id(actor=_actor(request), framework_id=pk)
+    framework = access_framework_by_id(actor=actor_of(request), framework_id=pk)
     numbers = list(framework.versions.order_by("-number").values_list("number", flat=True))
     old_number = _version_number(request, "old")
     new_number = _version_number(request, "new")
@@ -203,7 +200,7 @@ def framework_diff(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ALL_ROLES)
 def framework_compare(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     visible = list(frameworks_visible(actor=actor))
     choices = [
         (f.pk, f"{f.name}（{'テンプレート' if f.is_template else '自団体'}）") for f in visible
@@ -229,7 +226,7 @@ def framework_compare(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ALL_ROLES)
 def skill_map(request: HttpRequest, pk: int) -> HttpResponse:
-    framework = access_framework_by_id(actor=_actor(request), framework_id=pk)
+    framework = access_framework_by_id(actor=actor_of(request), framework_id=pk)
     version = framework_version_shown(framework=framework, number=_version_number(request))
     content = framework_export(framework_version=version)
     return render(
@@ -249,7 +246,7 @@ def skill_map(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ALL_ROLES)
 def skill_map_download(request: HttpRequest, pk: int) -> HttpResponse:
-    framework = access_framework_by_id(actor=_actor(request), framework_id=pk)
+    framework = access_framework_by_id(actor=actor_of(request), framework_id=pk)
     version = framework_version_shown(framework=framework, number=_version_number(request))
     content = framework_export(framework_version=version)
     return table_response(
@@ -289,7 +286,7 @@ def _form_page(
 
 @role_required(*EDITOR_ROLES)
 def framework_create(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     form = FrameworkCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -317,8 +314,8 @@ def framework_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(*EDITOR_ROLES)
 def framework_adopt(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
-    choices = [(t.code, t.name) for t in framework_templates()]
+    actor = actor_of(request)
+    choices = [(t.code, t.name) for t in framework_templates(actor=actor)]
     form = FrameworkAdoptForm(
         request.POST or None,
         templates=choices,
@@ -358,7 +355,7 @@ def framework_adopt(request: HttpRequest) -> HttpResponse:
 def draft_new(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _editable(request, pk)
     try:
-        version = services.framework_version_new_draft(actor=_actor(request), framework=framework)
+        version = services.framework_version_new_draft(actor=actor_of(request), framework=framework)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("frameworks:detail", pk=framework.pk)
@@ -375,7 +372,9 @@ def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "公開する下書きがありません。")
         return redirect("frameworks:detail", pk=framework.pk)
     try:
-        version = services.framework_version_publish(actor=_actor(request), framework_version=draft)
+        version = services.framework_version_publish(
+            actor=actor_of(request), framework_version=draft
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
         _more_errors(request, exc)
@@ -469,7 +468,7 @@ def talent_type_form(request: HttpRequest, pk: int, type_code: str | None = None
 
     def save(data: dict[str, Any]) -> None:
         services.talent_type_save(
-            actor=_actor(request), framework=framework, code=type_code, values=data
+            actor=actor_of(request), framework=framework, code=type_code, values=data
         )
 
     name = initial.get("name", "")
@@ -496,7 +495,7 @@ def individual_level_form(
 
     def save(data: dict[str, Any]) -> None:
         services.individual_level_save(
-            actor=_actor(request),
+            actor=actor_of(request),
             framework=framework,
             type_code=type_code,
             code=level_code,
@@ -536,7 +535,9 @@ def competency_form(request: HttpRequest, pk: int, code: str | None = None) -> H
     )
 
     def save(data: dict[str, Any]) -> None:
-        services.competency_save(actor=_actor(request), framework=framework, code=code, values=data)
+        services.competency_save(
+            actor=actor_of(request), framework=framework, code=code, values=data
+        )
 
     return _edit_page(
         request,
@@ -567,7 +568,7 @@ def competency_level_form(
 
     def save(data: dict[str, Any]) -> None:
         services.competency_level_save(
-            actor=_actor(request),
+            actor=actor_of(request),
             framework=framework,
             competency_code=code,
             level=level,
@@ -617,7 +618,7 @@ def talent_type_delete(request: HttpRequest, pk: int, type_code: str) -> HttpRes
         request,
         framework,
         lambda: services.talent_type_remove(
-            actor=_actor(request), framework=framework, code=type_code
+            actor=actor_of(request), framework=framework, code=type_code
         ),
         success="人材類型を削除しました。",
         anchor="types",
@@ -634,7 +635,7 @@ def individual_level_delete(
         request,
         framework,
         lambda: services.individual_level_remove(
-            actor=_actor(request), framework=framework, type_code=type_code, code=level_code
+            actor=actor_of(request), framework=framework, type_code=type_code, code=level_code
         ),
         success="段階を削除しました。",
         anchor=f"type-{type_code}",
@@ -648,7 +649,7 @@ def individual_level_move(
 ) -> HttpResponse:
     """Up/down as a plain form; with htmx only the type's list of levels is swapped."""
     framework = _editable(request, pk)
-    actor = _actor(request)
+    actor = actor_of(request)
     error = ""
     version: FrameworkVersion | None
     try:
@@ -662,7 +663,7 @@ def individual_level_move(
     except ApplicationError as exc:
         error = exc.message
         version = framework_draft(framework=framework)
-    if request.headers.get("HX-Request") == "true" and version is not None:
+    if is_htmx(request) and version is not None:
         content = framework_export(framework_version=version)
         return render(
             request,
@@ -688,7 +689,7 @@ def competency_delete(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return _post_action(
         request,
         framework,
-        lambda: services.competency_remove(actor=_actor(request), framework=framework, code=code),
+        lambda: services.competency_remove(actor=actor_of(request), framework=framework, code=code),
         success="マインド・スキルを削除しました。",
         anchor="competencies",
     )
@@ -702,7 +703,7 @@ def competency_level_delete(request: HttpRequest, pk: int, code: str, level: int
         request,
         framework,
         lambda: services.competency_level_remove(
-            actor=_actor(request), framework=framework, competency_code=code, level=level
+            actor=actor_of(request), framework=framework, competency_code=code, level=level
         ),
         success="行動指標を削除しました。",
         anchor="competencies",

@@ -16,6 +16,10 @@ class OrgsConfig(AppConfig):
         from hagukumi.orgs.master import reload_master_after_flush
 
         post_migrate.connect(reload_master_after_flush, sender=self)
+        from hagukumi.core.tabular_import import ImporterSpec, register_importer
+        from hagukumi.orgs.services import UNIT_COLUMNS
+
+        register_importer(ImporterSpec("orgs-units", "所属", UNIT_COLUMNS, "import_units"))
         from hagukumi.core.registries import NavItem, register_nav_item
 
         register_nav_item(

@@ -2,8 +2,11 @@
 
 `hagukumi load_demo` calls `load()` (idempotent) before the other apps' demo
 modules; `hagukumi demo_logins` prints `logins()`. The tree has exactly 6 部
-and 60 課 (10 per 部) plus some 係, valid from the current fiscal year.
-Nothing here is real: デモ市 has no 団体コード and is shown as （デモ）.
+and 60 課 (10 per 部) plus some 係, valid from FY2024 (DEMO_TREE_FROM_FY, where
+the demo roster's history begins) on. It is written through the services as
+the command line of デモ市 (`Actor.command_line`), so the audit log shows
+「コマンドライン」. Nothing here is real: デモ市 has no 団体コード and is shown
+as （デモ）.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hagukumi.core.models import Membership, Role, User
+from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of
 from hagukumi.orgs.models import Organization, OrganizationKind, Unit
 from hagukumi.orgs.selectors import units_as_of
@@ -21,6 +25,8 @@ from hagukumi.orgs.services import unit_create
 DEMO_PASSWORD = "hagukumi-demo"
 DEMO_ORGANIZATION_NAME = "デモ市"
 HOKKAIDO_CODE = "010006"
+# The first fiscal year of the demo tree: the demo roster (people.demo) starts then.
+DEMO_TREE_FROM_FY = 2024
 
 # 部 → 課 (code suffix, name, 機能 tags, [係 (name, 機能 tags)]).
 DemoSection = tuple[str, list[str], list[tuple[str, list[str]]]]
@@ -158,10 +164,11 @@ def _ensure_units(org: Organization, fiscal_year: int) -> int:
     """Create the tree unless the 団体 already has units; returns how many were created."""
     if Unit.objects.filter(organization=org).exists():
         return 0
+    actor = Actor.command_line(org)
     created = 0
     for i, (department, sections) in enumerate(DEMO_TREE, start=1):
         dept = unit_create(
-            actor=None,
+            actor=actor,
             organization=org,
             fiscal_year=fiscal_year,
             code=f"{i:02d}",
@@ -171,7 +178,7 @@ def _ensure_units(org: Organization, fiscal_year: int) -> int:
         created += 1
         for j, (section, tags, groups) in enumerate(sections, start=1):
             sec = unit_create(
-                actor=None,
+                actor=actor,
                 organization=org,
                 fiscal_year=fiscal_year,
                 code=f"{i:02d}{j:02d}",
@@ -183,7 +190,7 @@ def _ensure_units(org: Organization, fiscal_year: int) -> int:
             created += 1
             for k, (group, group_tags) in enumerate(groups, start=1):
                 unit_create(
-                    actor=None,
+                    actor=actor,
                     organization=org,
                     fiscal_year=fiscal_year,
                     code=f"{i:02d}{j:02d}{k:02d}",
@@ -220,10 +227,10 @@ def _ensure_users(org: Organization, fiscal_year: int) -> int:
 
 @transaction.atomic
 def load() -> str:
-    """Create デモ市, its tree for the current fiscal year and the demo users (idempotent)."""
+    """Create デモ市, its tree from FY2024 on and the demo users (idempotent)."""
     fiscal_year = fiscal_year_of(timezone.localdate())
     org = _ensure_organization()
-    units = _ensure_units(org, fiscal_year)
+    units = _ensure_units(org, min(DEMO_TREE_FROM_FY, fiscal_year))
     users = _ensure_users(org, fiscal_year)
     if not units and not users:
         return f"{org.display_full_name}: 作成済みです（変更なし）。"

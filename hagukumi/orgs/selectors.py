@@ -1,4 +1,19 @@
-"""Reads of 団体 and 所属 that views, commands, the API and other apps share."""
+"""Reads of 団体 and 所属 that views, commands, the API and other apps share.
+
+Two kinds of read live here:
+
+- For an actor (views, the API): `unit_tree_for`, `access_unit_by_id`,
+  `unit_versions`, `fiscal_years_of` take a required `actor` and read only
+  the actor's own 団体; an actor with no 団体 (or None) sees nothing.
+- Building blocks that name the 団体 or unit explicitly (`units_as_of`,
+  `units_valid_in`, `unit_version_in`, `unit_descendant_ids`, `unit_path`):
+  for services and other apps' selectors that have already decided whose tree
+  they read (e.g. people's visibility rules, roster import, metrics). They
+  never take an actor, so there is no "no actor = trusted" case.
+
+The 団体 master (`organization_by_code`, `organization_by_code_or_name`,
+`organization_search`) is public reference data and needs no actor.
+"""
 
 from __future__ import annotations
 
@@ -259,10 +274,22 @@ def unit_path(*, unit: Unit, fiscal_year: int | None = None) -> list[Unit]:
     return node.path if node is not None else [unit]
 
 
-def unit_versions(*, organization: Organization, code: str) -> list[Unit]:
-    """Every version of one 所属 code, oldest first (its history of renames and moves)."""
+def unit_tree_for(*, actor: Actor, fiscal_year: int) -> UnitTree:
+    """The 所属 tree of the actor's 団体 as of `fiscal_year`; AccessDenied without a 団体."""
+    organization = getattr(actor, "organization", None)
+    if organization is None:
+        raise AccessDenied()
+    return units_as_of(organization=organization, fiscal_year=fiscal_year)
+
+
+def unit_versions(*, actor: Actor, code: str) -> list[Unit]:
+    """Every version of one 所属 code of the actor's 団体, oldest first (its history of
+    renames and moves); empty for an actor without a 団体."""
+    organization_id = getattr(actor, "organization_id", None)
+    if organization_id is None:
+        return []
     return list(
-        Unit.objects.filter(organization=organization, code=code)
+        Unit.objects.filter(organization=organization_id, code=code)
         .select_related("parent")
         .prefetch_related("predecessors")
         .order_by("valid_from_fy")
@@ -271,11 +298,12 @@ def unit_versions(*, organization: Organization, code: str) -> list[Unit]:
 
 def access_unit_by_id(*, actor: Actor, unit_id: int) -> Unit:
     """The unit with this id if it belongs to the actor's 団体; AccessDenied (404) otherwise."""
+    organization_id = getattr(actor, "organization_id", None)
     unit = (
         Unit.objects.select_related("organization", "parent")
-        .filter(pk=unit_id, organization_id=actor.organization_id)
+        .filter(pk=unit_id, organization_id=organization_id)
         .first()
-        if actor.organization_id is not None
+        if organization_id is not None
         else None
     )
     if unit is None:
@@ -283,13 +311,17 @@ def access_unit_by_id(*, actor: Actor, unit_id: int) -> Unit:
     return unit
 
 
-def fiscal_years_of(*, organization: Organization, around: int) -> list[int]:
-    """Fiscal years worth offering in a 年度 selector: every year a version starts or
-    ends, plus `around` and the year after it, newest first."""
+def fiscal_years_of(*, actor: Actor, around: int) -> list[int]:
+    """Fiscal years worth offering in a 年度 selector of the actor's 団体: every year a
+    version starts or ends, plus `around` and the year after it, newest first."""
     years = {around, around + 1}
-    for start, end in Unit.objects.filter(organization=organization).values_list(
-        "valid_from_fy", "valid_to_fy"
-    ):
+    organization_id = getattr(actor, "organization_id", None)
+    versions = (
+        Unit.objects.filter(organization=organization_id)
+        if organization_id is not None
+        else Unit.objects.none()
+    )
+    for start, end in versions.values_list("valid_from_fy", "valid_to_fy"):
         years.add(start)
         if end is not None:
             years.add(end + 1)
@@ -302,11 +334,93 @@ __all__ = [
     "access_unit_by_id",
     "fiscal_years_of",
     "organization_by_code",
+    "organization_by_code_or_name",
     "organization_search",
     "unit_descendant_ids",
     "unit_path",
+    "unit_tree_for",
     "unit_version_in",
     "unit_versions",
     "units_as_of",
     "units_valid_in",
+]
+
+
+# ---------------------------------------------------------------------------
+# 所属: the 課 (or 部) a unit belongs to in a fiscal year
+
+# 区分 of a "section": the level at which plans count coverage (各課1名以上).
+SECTION_KINDS: tuple[str, ...] = ("課",)
+
+
+def _nearest_of_kind(node: UnitNode | None, kinds: frozenset[str]) -> Unit | None:
+    while node is not None:
+        if node.unit.kind in kinds:
+            return node.unit
+        node = node.parent
+    return None
+
+
+def unit_ancestor_of_kind(
+    *, unit: Unit, fiscal_year: int, kinds: tuple[str, ...] = SECTION_KINDS
+) -> Unit | None:
+    """The nearest unit whose 区分 is one of `kinds`, `unit` itself included, in the tree
+    of `fiscal_year` (a 係 → its 課; with kinds=("部",), its 部). One query.
+
+    `unit` may be any version of the 所属: the tree of that year decides (a 係
+    moved to another 課 in April belongs to the new one from that year). None
+    when the 所属 did not exist that year or has no such ancestor.
+    """
+    tree = units_as_of(organization=unit.organization, fiscal_year=fiscal_year)
+    return _nearest_of_kind(tree.node(unit.code), frozenset(kinds))
+
+
+def _sections_of_tree(tree: UnitTree, kinds: tuple[str, ...]) -> dict[str, Unit]:
+    wanted = frozenset(kinds)
+    found: dict[str, Unit] = {}
+    for code, node in tree.by_code.items():
+        section = _nearest_of_kind(node, wanted)
+        if section is not None:
+            found[code] = section
+    return found
+
+
+def section_of_units(
+    *,
+    organization: Organization,
+    fiscal_year: int,
+    kinds: tuple[str, ...] = SECTION_KINDS,
+    all_versions: bool = False,
+) -> dict[int, Unit]:
+    """unit id → its nearest unit of `kinds` (itself included) as of `fiscal_year`, for
+    every unit of the 団体 valid that year; units with no such ancestor are absent.
+
+    One query. With `all_versions`, the ids of every other version of those
+    codes map too (one more query), for records that point at an older version
+    (an Assignment written before a reorganisation).
+    """
+    tree = units_as_of(organization=organization, fiscal_year=fiscal_year)
+    by_code = _sections_of_tree(tree, kinds)
+    found = {tree.by_code[code].unit.pk: section for code, section in by_code.items()}
+    if all_versions and by_code:
+        for unit_id, code in Unit.objects.filter(
+            organization=organization, code__in=list(by_code)
+        ).values_list("id", "code"):
+            found[unit_id] = by_code[code]
+    return found
+
+
+def section_of_unit_codes(
+    *, organization: Organization, fiscal_year: int, kinds: tuple[str, ...] = SECTION_KINDS
+) -> dict[str, Unit]:
+    """所属コード → its nearest unit of `kinds` as of `fiscal_year` (one query); the form
+    for counts grouped by 所属コード (core.metrics group_by="unit")."""
+    return _sections_of_tree(units_as_of(organization=organization, fiscal_year=fiscal_year), kinds)
+
+
+__all__ += [
+    "SECTION_KINDS",
+    "section_of_unit_codes",
+    "section_of_units",
+    "unit_ancestor_of_kind",
 ]

@@ -1,11 +1,12 @@
 """Writes and rules for 所属 (units): create, revise per fiscal year, close, import.
 
 Who may write: 人事担当, DX推進担当 or システム管理者 of the same 団体
-(`UNIT_EDITOR_ROLES`). Every service takes `actor`: an `Actor` from a web
-request, or `None` for the server's command line (`hagukumi import_units`,
-`hagukumi load_demo`), whose operator already holds the database and is
-trusted; views never pass None (they are reached only through
-`role_required`, which guarantees an actor).
+(`UNIT_EDITOR_ROLES`). Every service takes a required `actor` and checks it:
+a web user, or `Actor.command_line(organization)` for the server's command
+line (`hagukumi import_units`, `hagukumi load_demo`), which holds those roles
+in its one 団体. There is no trusted "no actor": None is refused (AccessDenied).
+Where a write came from (IP, browser, screen) is the audit context's business
+(`core.audit`), not a parameter.
 
 Versioning (see `Unit`): a change for FY N to a version that began before N
 closes it at N-1 and opens a new version at N with the same code; a change to
@@ -17,8 +18,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -26,6 +27,7 @@ from django.db.models import ProtectedError
 from hagukumi.core.access import require_role
 from hagukumi.core.audit import audit_record
 from hagukumi.core.errors import AccessDenied, ApplicationError
+from hagukumi.core.model_update import model_update
 from hagukumi.core.models import AuditEvent, Role
 from hagukumi.core.tabular_import import (
     Column,
@@ -43,9 +45,6 @@ from hagukumi.orgs.codes import validate_organization_code
 from hagukumi.orgs.models import Organization, Unit
 from hagukumi.orgs.selectors import UnitTree, units_as_of
 
-if TYPE_CHECKING:
-    from django.http import HttpRequest
-
 __all__ = [
     "UNIT_COLUMNS",
     "UNIT_EDITOR_ROLES",
@@ -56,8 +55,6 @@ __all__ = [
     "units_import",
     "validate_organization_code",
 ]
-
-COMMAND_LINE_USERNAME = "(コマンドライン)"
 
 UNIT_EDITOR_ROLES: tuple[str, ...] = (Role.HR, Role.DX_OFFICE, Role.SYSTEM_ADMIN)
 
@@ -84,6 +81,9 @@ UNIT_COLUMNS: tuple[Column, ...] = (
     Column("functions", "機能"),
 )
 
+# Columns that may be left out of a file; see _UnitsImport.
+OPTIONAL_VALUE_FIELDS = ("kind", "functions")
+
 _FIELD_LABELS = {
     "name": "所属名",
     "kind": "区分",
@@ -96,33 +96,24 @@ _FIELD_LABELS = {
 # Access and audit
 
 
-def _require_editor(actor: Actor | None, organization: Organization) -> None:
-    """Unit writes need an editor role in the same 団体 (None: the command line)."""
-    if actor is None:
-        return
+def _require_editor(actor: Actor, organization: Organization) -> None:
+    """Unit writes need an editor role in the same 団体 (the command line holds them)."""
     require_role(actor, *UNIT_EDITOR_ROLES)
     if actor.organization_id != organization.pk:
         raise AccessDenied()
 
 
 def _audit(
-    actor: Actor | None,
+    actor: Actor,
     action: str,
     *,
     organization: Organization,
     target: Unit | None = None,
     detail: dict[str, Any] | None = None,
-    request: HttpRequest | None = None,
 ) -> None:
+    # The command line is logged as actor.audit_username (「コマンドライン」).
     audit_record(
-        actor=actor,
-        request=request,
-        action=action,
-        organization=organization,
-        target=target,
-        detail=detail or {},
-        # No user at the command line: the log says so instead of leaving it blank.
-        username="" if actor is not None else COMMAND_LINE_USERNAME,
+        actor=actor, action=action, organization=organization, target=target, detail=detail or {}
     )
 
 
@@ -141,6 +132,11 @@ def parse_functions(value: str | Iterable[str] | None) -> list[str]:
         if tag and tag not in tags:
             tags.append(tag)
     return tags
+
+
+def _shown(value: Any) -> Any:
+    """A value as an import summary shows it (機能 tags joined with 、)."""
+    return "、".join(value) if isinstance(value, list) else value
 
 
 def _clean_code(code: str) -> str:
@@ -212,24 +208,22 @@ def _revise(
     """Apply `values` to the 所属 from `fiscal_year` on: in place if `current` began
     that year, else close it at FY-1 and open a new version (same code)."""
     if current.valid_from_fy == fiscal_year:
-        for name, value in values.items():
-            setattr(current, name, value)
-        current.full_clean()
-        current.save(update_fields=[*values, "updated_at"])
-        return current
+        revised, _ = model_update(instance=current, fields=list(values), data=values)
+        return revised
+    carried: dict[str, Any] = {
+        "name": current.name,
+        "kind": current.kind,
+        "functions": list(current.functions),
+        "parent": current.parent,
+        "position": current.position,
+    }
     new = Unit(
         organization=current.organization,
         code=current.code,
-        name=current.name,
-        kind=current.kind,
-        functions=list(current.functions),
-        parent=current.parent,
-        position=current.position,
         valid_from_fy=fiscal_year,
         valid_to_fy=current.valid_to_fy,
+        **{**carried, **values},
     )
-    for name, value in values.items():
-        setattr(new, name, value)
     current.valid_to_fy = fiscal_year - 1
     current.full_clean()
     current.save(update_fields=["valid_to_fy", "updated_at"])
@@ -253,6 +247,11 @@ def _retire(current: Unit, *, fiscal_year: int) -> None:
         return
     current.valid_to_fy = fiscal_year - 1
     current.save(update_fields=["valid_to_fy", "updated_at"])
+
+
+def _differences(current: Unit, wanted: Mapping[str, Any]) -> dict[str, Any]:
+    """The entries of `wanted` (name, kind, functions) that differ from `current`."""
+    return {name: value for name, value in wanted.items() if getattr(current, name) != value}
 
 
 def _parent_in(tree: UnitTree, parent: Unit | None, organization: Organization) -> Unit | None:
@@ -283,7 +282,7 @@ def _next_position(tree: UnitTree, parent_code: str | None) -> int:
 @transaction.atomic
 def unit_create(
     *,
-    actor: Actor | None,
+    actor: Actor,
     organization: Organization,
     fiscal_year: int,
     code: str,
@@ -292,7 +291,6 @@ def unit_create(
     functions: Iterable[str] = (),
     parent: Unit | None = None,
     predecessors: Iterable[Unit] = (),
-    request: HttpRequest | None = None,
 ) -> Unit:
     """Open a new 所属 from `fiscal_year` (e.g. a new 課 under a 部 in April).
 
@@ -340,7 +338,6 @@ def unit_create(
         organization=organization,
         target=unit,
         detail={"fiscal_year": fiscal_year, "code": code, "name": name},
-        request=request,
     )
     return unit
 
@@ -348,14 +345,13 @@ def unit_create(
 @transaction.atomic
 def unit_update(
     *,
-    actor: Actor | None,
+    actor: Actor,
     unit: Unit,
     fiscal_year: int,
     name: str,
     kind: str,
     functions: Iterable[str],
     parent: Unit | None,
-    request: HttpRequest | None = None,
 ) -> Unit:
     """Rename, re-classify, re-tag or move a 所属 from `fiscal_year` on.
 
@@ -388,13 +384,7 @@ def unit_update(
             )
     old_parent_code = node.parent.unit.code if node.parent else None
     new_parent_code = parent_version.code if parent_version else None
-    values: dict[str, Any] = {}
-    if name != current.name:
-        values["name"] = name
-    if kind != current.kind:
-        values["kind"] = kind
-    if tags != list(current.functions):
-        values["functions"] = tags
+    values = _differences(current, {"name": name, "kind": kind, "functions": tags})
     if new_parent_code != old_parent_code:
         values["parent"] = parent_version
         values["position"] = _next_position(tree, new_parent_code)
@@ -424,15 +414,12 @@ def unit_update(
             },
             "new_version": revised.pk != current.pk,
         },
-        request=request,
     )
     return revised
 
 
 @transaction.atomic
-def unit_close(
-    *, actor: Actor | None, unit: Unit, fiscal_year: int, request: HttpRequest | None = None
-) -> None:
+def unit_close(*, actor: Actor, unit: Unit, fiscal_year: int) -> None:
     """Abolish a 所属 from `fiscal_year` (廃止): its version valid then ends at FY-1.
 
     Refused while a unit below it is still valid that year: move or close
@@ -458,7 +445,6 @@ def unit_close(
         AuditEvent.Action.DELETE,
         organization=organization,
         detail=detail,
-        request=request,
     )
 
 
@@ -571,9 +557,19 @@ def _parents_first(rows: Sequence[ParsedRow]) -> list[ParsedRow]:
 class _UnitsImport:
     """Applies one import file to the tree of one 団体 for one fiscal year."""
 
-    def __init__(self, *, organization: Organization, fiscal_year: int, rows: list[ParsedRow]):
+    def __init__(
+        self,
+        *,
+        organization: Organization,
+        fiscal_year: int,
+        rows: list[ParsedRow],
+        columns_in_file: Iterable[str],
+    ):
         self.organization = organization
         self.fiscal_year = fiscal_year
+        # 区分 and 機能 are optional columns: a file without one leaves that value of
+        # existing units as it is (new units get it empty) rather than erasing it.
+        self.kept = {name for name in OPTIONAL_VALUE_FIELDS if name not in set(columns_in_file)}
         self.tree = units_as_of(organization=organization, fiscal_year=fiscal_year)
         self.codes_in_file = {r.values["code"] for r in rows}
         self.position = {r.values["code"]: i for i, r in enumerate(rows, start=1)}
@@ -586,8 +582,8 @@ class _UnitsImport:
         parent_code: str | None = v["parent_code"] or None
         wanted: dict[str, Any] = {
             "name": v["name"].strip(),
-            "kind": (v["kind"] or "").strip(),
-            "functions": parse_functions(v["functions"]),
+            "kind": (v.get("kind") or "").strip(),
+            "functions": parse_functions(v.get("functions")),
         }
         parent = self.written[parent_code] if parent_code else None
         position = self.position[code]
@@ -606,24 +602,21 @@ class _UnitsImport:
             return RowOutcome("new", key=f"{code} {wanted['name']}")
         current = node.unit
         old_parent_code = node.parent.unit.code if node.parent else None
-        changes: dict[str, tuple[object, object]] = {}
-        values: dict[str, Any] = {}
-        for name, value in wanted.items():
-            old = list(current.functions) if name == "functions" else getattr(current, name)
-            if old != value:
-                changes[_FIELD_LABELS[name]] = (
-                    "、".join(old) if name == "functions" else old,
-                    "、".join(value) if name == "functions" else value,
-                )
-                values[name] = value
+        values = _differences(
+            current, {k: value for k, value in wanted.items() if k not in self.kept}
+        )
+        changes: dict[str, tuple[object, object]] = {
+            _FIELD_LABELS[name]: (_shown(getattr(current, name)), _shown(value))
+            for name, value in values.items()
+        }
         if parent_code != old_parent_code:
             changes[_FIELD_LABELS["parent_code"]] = (old_parent_code or "", parent_code or "")
             values["parent"] = parent
         if not values:
-            if current.position != position:
-                # Display order is presentation, not history: kept in place.
-                current.position = position
-                current.save(update_fields=["position", "updated_at"])
+            # Display order is presentation, not history: kept in place (no version).
+            model_update(
+                instance=current, fields=["position"], data={"position": position}, clean=False
+            )
             self.written[code] = current
             return RowOutcome("unchanged", key=code)
         values["position"] = position
@@ -642,21 +635,21 @@ class _UnitsImport:
 
 def units_import(
     *,
-    actor: Actor | None,
+    actor: Actor,
     organization: Organization,
     source: Source,
     fiscal_year: int,
     filename: str | None = None,
     dry_run: bool = False,
     progress: Any = None,
-    request: HttpRequest | None = None,
 ) -> ImportSummary:
     """Make the 所属 tree of `fiscal_year` what the file says (all or nothing).
 
     Columns 所属コード, 所属名, 上位所属コード, 区分, 機能 (tags separated by 、
-    or ,). Codes new to the year are opened from it; changed ones are revised
-    (new version when they existed before); codes valid that year but absent
-    from the file are abolished from it (廃止: closed at FY-1). Any bad row →
+    or ,); a file without 区分 or 機能 keeps those of existing units. Codes
+    new to the year are opened from it; changed ones are revised (new version
+    when they existed before); codes valid that year but absent from the file
+    are abolished from it (廃止: closed at FY-1). Any bad row →
     TabularImportError listing every problem, nothing written. `dry_run`
     returns the same summary and writes nothing.
     """
@@ -684,7 +677,12 @@ def units_import(
     if errors:
         raise TabularImportError(sorted(errors, key=lambda e: e.row or 0))
     ordered = _parents_first(rows)
-    job = _UnitsImport(organization=organization, fiscal_year=fiscal_year, rows=rows)
+    job = _UnitsImport(
+        organization=organization,
+        fiscal_year=fiscal_year,
+        rows=rows,
+        columns_in_file=table.headers,
+    )
     summary = run_import(
         dataclasses.replace(table, rows=ordered),
         apply=job.apply,
@@ -705,6 +703,5 @@ def units_import(
                 "filename": filename or "",
                 "counts": dict(summary.counts),
             },
-            request=request,
         )
     return summary

@@ -23,14 +23,15 @@ from hagukumi.core.models import Role
 from hagukumi.core.tabular_import import TabularImportError
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of, format_fiscal_year
+from hagukumi.core.web import actor_of
 from hagukumi.orgs import pending_uploads
 from hagukumi.orgs.forms import KIND_DATALIST_ID, UnitCreateForm, UnitEditForm, UnitImportForm
 from hagukumi.orgs.models import UNIT_KIND_SUGGESTIONS, Organization
 from hagukumi.orgs.selectors import (
     access_unit_by_id,
     fiscal_years_of,
+    unit_tree_for,
     unit_versions,
-    units_as_of,
 )
 from hagukumi.orgs.services import (
     UNIT_EDITOR_ROLES,
@@ -46,12 +47,8 @@ IMPORT_PURPOSE = "orgs_units"
 _MIN_FY, _MAX_FY = 1989, 2999
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
 def _organization(request: HttpRequest) -> Organization:
-    return _actor(request).organization  # type: ignore[return-value]
+    return actor_of(request).organization  # type: ignore[return-value]
 
 
 def _fiscal_year(request: HttpRequest) -> int:
@@ -83,21 +80,18 @@ def _form_context(fiscal_year: int) -> dict[str, Any]:
     }
 
 
-def _import_years(organization: Organization) -> list[int]:
+def _import_years(actor: Actor) -> list[int]:
     current = fiscal_year_of(timezone.localdate())
-    return sorted(
-        {*fiscal_years_of(organization=organization, around=current), current - 1}, reverse=True
-    )
+    return sorted({*fiscal_years_of(actor=actor, around=current), current - 1}, reverse=True)
 
 
 @role_required(*ALL_ROLES)
 def unit_tree(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
-    organization = _organization(request)
+    actor = actor_of(request)
     fiscal_year = _fiscal_year(request)
-    tree = units_as_of(organization=organization, fiscal_year=fiscal_year)
+    tree = unit_tree_for(actor=actor, fiscal_year=fiscal_year)
     current = fiscal_year_of(timezone.localdate())
-    years = fiscal_years_of(organization=organization, around=current)
+    years = fiscal_years_of(actor=actor, around=current)
     if fiscal_year not in years:
         years = sorted({*years, fiscal_year}, reverse=True)
     return render(
@@ -115,10 +109,10 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 
 @role_required(*UNIT_EDITOR_ROLES)
 def unit_create_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     organization = _organization(request)
     fiscal_year = _fiscal_year(request)
-    tree = units_as_of(organization=organization, fiscal_year=fiscal_year)
+    tree = unit_tree_for(actor=actor, fiscal_year=fiscal_year)
     initial: dict[str, Any] = {}
     parent_id = request.GET.get("parent", "")
     if parent_id.isdigit():
@@ -135,7 +129,6 @@ def unit_create_view(request: HttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 functions=parse_functions(form.cleaned_data["functions"]),
                 parent=form.cleaned_data["parent"],
-                request=request,
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
@@ -159,13 +152,12 @@ def unit_create_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(*UNIT_EDITOR_ROLES)
 def unit_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
-    organization = _organization(request)
+    actor = actor_of(request)
     unit = access_unit_by_id(actor=actor, unit_id=pk)
     fiscal_year = _fiscal_year(request)
-    tree = units_as_of(organization=organization, fiscal_year=fiscal_year)
+    tree = unit_tree_for(actor=actor, fiscal_year=fiscal_year)
     node = tree.node(unit.code)
-    versions = unit_versions(organization=organization, code=unit.code)
+    versions = unit_versions(actor=actor, code=unit.code)
     context = {
         **_form_context(fiscal_year),
         "unit": unit,
@@ -196,7 +188,6 @@ def unit_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 functions=parse_functions(form.cleaned_data["functions"]),
                 parent=form.cleaned_data["parent"],
-                request=request,
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
@@ -214,13 +205,13 @@ def unit_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*UNIT_EDITOR_ROLES)
 def unit_close_view(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     unit = access_unit_by_id(actor=actor, unit_id=pk)
     fiscal_year = _fiscal_year(request)
     error = ""
     if request.method == "POST":
         try:
-            unit_close(actor=actor, unit=unit, fiscal_year=fiscal_year, request=request)
+            unit_close(actor=actor, unit=unit, fiscal_year=fiscal_year)
         except ApplicationError as exc:
             error = exc.message
         else:
@@ -244,13 +235,13 @@ def unit_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*UNIT_EDITOR_ROLES)
 def unit_import_view(request: HttpRequest) -> HttpResponse:
     """Upload → dry-run preview (file kept for this session) → 取り込む (unit_import_confirm)."""
-    actor = _actor(request)
+    actor = actor_of(request)
     organization = _organization(request)
     current = fiscal_year_of(timezone.localdate())
     form = UnitImportForm(
         request.POST or None,
         request.FILES or None,
-        years=_import_years(organization),
+        years=_import_years(actor),
         initial={"fiscal_year": _fiscal_year(request)},
     )
     context: dict[str, Any] = {
@@ -301,7 +292,7 @@ def unit_import_view(request: HttpRequest) -> HttpResponse:
 @role_required(*UNIT_EDITOR_ROLES)
 @require_POST
 def unit_import_confirm_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     organization = _organization(request)
     pending = pending_uploads.take(
         request,
@@ -323,7 +314,6 @@ def unit_import_confirm_view(request: HttpRequest) -> HttpResponse:
             fiscal_year=pending.fiscal_year,
             dry_run=False,
             progress=False,
-            request=request,
         )
     except ApplicationError as exc:
         lines = exc.lines() if isinstance(exc, TabularImportError) else [exc.message]
@@ -332,7 +322,7 @@ def unit_import_confirm_view(request: HttpRequest) -> HttpResponse:
             "orgs/unit_import.html",
             {
                 "form": UnitImportForm(
-                    years=_import_years(organization),
+                    years=_import_years(actor),
                     initial={"fiscal_year": pending.fiscal_year},
                 ),
                 "errors": lines,

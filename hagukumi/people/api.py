@@ -15,31 +15,22 @@ from django.utils import timezone
 from ninja import Router
 
 from hagukumi.core.access import require_role
-from hagukumi.core.errors import AccessDenied
-from hagukumi.core.models import Role
-from hagukumi.core.tenancy import Actor, request_actor
 from hagukumi.core.wareki import fiscal_year_of
-from hagukumi.people.job_challenges import job_challenges_for
+from hagukumi.core.web import actor_of
+from hagukumi.people.roles import PEOPLE_ROLES
 from hagukumi.people.selectors import (
     StaffProfile,
+    designation_list,
+    job_challenges_for,
     leader_directory,
     qualification_catalogue,
     staff_profile,
     staff_search,
 )
-from hagukumi.people.web_selectors import designation_list
 
 router = Router(tags=["職員"])
 
-PEOPLE_ROLES = (Role.HR, Role.DX_OFFICE, Role.UNIT_HEAD, Role.STAFF)
 _PAGING = {"q", "limit", "offset"}
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor = request_actor(request)
-    if actor is None:
-        raise AccessDenied()
-    return actor
 
 
 def _int(value: str | None, default: int) -> int:
@@ -51,7 +42,7 @@ def staff_list(request: HttpRequest) -> dict[str, Any]:
     """職員の検索。条件はクエリ文字列で（例: `position=係長&itss_min=3&career_model=エキスパート`、
     同じ名前を繰り返すと「いずれか」）。`q` はキャリア志向・氏名の語句。見られない項目を条件に
     すると 400、この役割では使えないときは 404。"""
-    actor = _actor(request)
+    actor = actor_of(request)
     filters = {name: request.GET.getlist(name) for name in request.GET if name not in _PAGING}
     page = staff_search(
         actor=actor,
@@ -59,7 +50,6 @@ def staff_list(request: HttpRequest) -> dict[str, Any]:
         text=request.GET.get("q", ""),
         offset=_int(request.GET.get("offset"), 0),
         limit=_int(request.GET.get("limit"), 50),
-        request=request,
     )
     return {
         "total": page.total,
@@ -123,7 +113,7 @@ def _profile_json(profile: StaffProfile) -> dict[str, Any]:
 )
 def staff_detail(request: HttpRequest, staff_id: int) -> dict[str, Any]:
     """一人の職員。この役割で見られる項目だけを返します（見られない職員は 404）。"""
-    profile = staff_profile(actor=_actor(request), staff_id=staff_id, request=request)
+    profile = staff_profile(actor=actor_of(request), staff_id=staff_id)
     return _profile_json(profile)
 
 
@@ -132,7 +122,7 @@ def staff_detail(request: HttpRequest, staff_id: int) -> dict[str, Any]:
 )
 def designations(request: HttpRequest) -> list[dict[str, Any]]:
     """見られる範囲の職員の指定（人事・DX推進担当: 団体全体、所属長: 所属とその下）。"""
-    rows = designation_list(actor=_actor(request), request=request)
+    rows = designation_list(actor=actor_of(request))
     return [
         {
             "id": row.designation.pk,
@@ -159,7 +149,7 @@ def designations(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def qualifications(request: HttpRequest) -> list[dict[str, Any]]:
     """資格・スキル標準の一覧（資料 P22 の表と IPA の試験区分）。"""
-    require_role(_actor(request), *PEOPLE_ROLES)
+    require_role(actor_of(request), *PEOPLE_ROLES)
     return [
         {
             "code": q.code,
@@ -187,7 +177,7 @@ def qualifications(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def job_challenges(request: HttpRequest) -> list[dict[str, Any]]:
     """団体の庁内公募・ジョブチャレンジ・DX推進枠（応募内容は含みません）。"""
-    actor = _actor(request)
+    actor = actor_of(request)
     require_role(actor, *PEOPLE_ROLES)
     today = timezone.localdate()
     return [
@@ -218,9 +208,8 @@ def job_challenges(request: HttpRequest) -> list[dict[str, Any]]:
 def leaders(request: HttpRequest) -> list[dict[str, Any]]:
     """所属ごとの DX推進リーダー（所属・人材類型と役割・氏名だけ）。"""
     rows = leader_directory(
-        actor=_actor(request),
+        actor=actor_of(request),
         fiscal_year=fiscal_year_of(timezone.localdate()),
-        request=request,
     )
     return [
         {

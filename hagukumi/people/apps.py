@@ -15,18 +15,36 @@ class PeopleConfig(AppConfig):
         from hagukumi.people.designations import designations_using
 
         import_jobs.register()
+        from hagukumi.core.tabular_import import ImporterSpec, register_importer
+        from hagukumi.people.roster_import import QUALIFICATION_COLUMNS, staff_columns
+
+        register_importer(ImporterSpec("people-staff", "職員名簿", staff_columns, "import_staff"))
+        register_importer(
+            ImporterSpec(
+                "people-qualifications", "資格", QUALIFICATION_COLUMNS, "import_qualifications"
+            )
+        )
         register_usage_checker("people-designations", designations_using)
+        from hagukumi.people import metrics, panels
+
+        metrics.register()
+        panels.register()
         self._register_navigation()
 
     def _register_navigation(self) -> None:
         from hagukumi.core.models import Role
         from hagukumi.core.registries import NavItem, register_nav_item
+        from hagukumi.people.roles import EVERY_ROLE, PEOPLE_ROLES, ROSTER_ROLES, SEARCH_ROLES
 
-        searchers = frozenset({Role.HR, Role.DX_OFFICE, Role.UNIT_HEAD})
+        searchers = frozenset(SEARCH_ROLES)
         for item in (
             NavItem("people-search", "人材検索", "people:search", order=20, roles=searchers),
             NavItem(
-                "people-import", "職員名簿の取込", "people:roster_upload", 21, frozenset({Role.HR})
+                "people-import",
+                "職員名簿の取込",
+                "people:roster_upload",
+                21,
+                frozenset(ROSTER_ROLES),
             ),
             NavItem("people-designations", "人材の指定", "people:designations", 22, searchers),
             NavItem(
@@ -41,7 +59,7 @@ class PeopleConfig(AppConfig):
                 "庁内公募",
                 "people:challenges",
                 24,
-                frozenset({Role.HR, Role.DX_OFFICE, Role.UNIT_HEAD, Role.STAFF}),
+                frozenset(PEOPLE_ROLES),
             ),
             # Every user of the 団体 may see whom to ask (issue [職員] leader directory).
             NavItem(
@@ -49,7 +67,7 @@ class PeopleConfig(AppConfig):
                 "DX推進リーダー名簿",
                 "people:leaders",
                 25,
-                frozenset(Role.values),
+                frozenset(EVERY_ROLE),
             ),
         ):
             register_nav_item(item)

@@ -29,7 +29,7 @@ from typing import Any
 
 from hagukumi.core.models import User
 from hagukumi.core.tabular_export import write_table
-from hagukumi.core.tenancy import actor_for
+from hagukumi.core.tenancy import Actor, actor_for
 from hagukumi.core.wareki import fiscal_year_of
 from hagukumi.frameworks.models import Framework, VersionStatus
 from hagukumi.frameworks.services import (
@@ -41,7 +41,6 @@ from hagukumi.orgs.demo import HEAD_UNIT_NAME, demo_organization
 from hagukumi.orgs.models import Organization, Unit
 from hagukumi.orgs.selectors import units_as_of
 from hagukumi.people.code_lists import code_lists_ensure
-from hagukumi.people.designations import designation_create
 from hagukumi.people.models import (
     CareerModel,
     DesignationMethod,
@@ -56,8 +55,7 @@ from hagukumi.people.roster_import import (
     staff_columns,
     staff_import,
 )
-from hagukumi.people.services import staff_user_link
-from hagukumi.people.subsidies import subsidy_rule_adopt
+from hagukumi.people.services import designation_create, staff_user_link, subsidy_rule_adopt
 
 SEED = 20260401
 TOTAL = 2000
@@ -271,7 +269,7 @@ def _framework(org: Organization) -> None:
     framework = Framework.objects.filter(owner=org, code="mic", is_template=False).first()
     if framework is None:
         if not Framework.objects.filter(is_template=True, code="mic").exists():
-            framework_templates_load()
+            framework_templates_load(actor=Actor.command_line(org))
         framework = framework_adopt(actor=actor, template_code="mic", organization=org)
     if not framework.versions.filter(status=VersionStatus.PUBLISHED).exists():
         draft = framework.versions.filter(status=VersionStatus.DRAFT).first()
@@ -291,33 +289,44 @@ def load() -> str:
     code_lists_ensure(organization=org)
     _framework(org)
     people = _roster(org, rng)
+    operator = Actor.command_line(org)
     columns = staff_columns(organization=org)
     first = write_table(
         [p.row(first=True) for p in people if not p.new_in_2026], columns=columns, format="csv"
     )
     staff_import(
-        actor=None, organization=org, source=first, filename="demo.csv", effective_date=FIRST_DAY
+        actor=operator,
+        organization=org,
+        source=first,
+        filename="demo.csv",
+        effective_date=FIRST_DAY,
     )
     second = write_table([p.row(first=False) for p in people], columns=columns, format="csv")
     staff_import(
-        actor=None, organization=org, source=second, filename="demo.csv", effective_date=SECOND_DAY
+        actor=operator,
+        organization=org,
+        source=second,
+        filename="demo.csv",
+        effective_date=SECOND_DAY,
     )
     Staff.objects.filter(organization=org).update(is_demo=True)
     quals = write_table(
         _qualification_rows(people, rng), columns=QUALIFICATION_COLUMNS, format="csv"
     )
-    qualifications_import(actor=None, organization=org, source=quals, filename="demo.csv")
+    qualifications_import(actor=operator, organization=org, source=quals, filename="demo.csv")
     _leaders(org, people, rng)
     _link_users(org, people)
     if not SubsidyRule.objects.filter(organization=org).exists():
-        subsidy_rule_adopt(actor=None, organization=org, template_code="ibara")
+        subsidy_rule_adopt(actor=operator, organization=org, template_code="ibara")
     return f"{org.display_full_name}: 職員 {len(people)}名を作成しました。"
 
 
 def _leaders(org: Organization, people: list[_Person], rng: random.Random) -> None:
     """One dx-leader 認定 per 課 from FY2024 (open-ended)."""
-    if not Framework.objects.filter(owner=org, code="mic").exists():
+    framework = Framework.objects.filter(owner=org, code="mic", is_template=False).first()
+    if framework is None:
         return
+    operator = Actor.command_line(org)
     staff = {
         s.number: s for s in Staff.objects.filter(organization=org).select_related("organization")
     }
@@ -333,8 +342,9 @@ def _leaders(org: Organization, people: list[_Person], rng: random.Random) -> No
     for unit_id in sorted(by_unit):
         chosen = rng.choice(by_unit[unit_id])
         designation_create(
-            actor=None,
+            actor=operator,
             staff=staff[chosen.number],
+            framework=framework,
             talent_type_code="dx-leader",
             method=rng.choice([DesignationMethod.RECOMMENDED, DesignationMethod.APPOINTED]),
             from_fy=2024,
@@ -360,4 +370,4 @@ def _link_users(org: Organization, people: list[_Person]) -> None:
     for username, record in (("head", head), ("staff", member)):
         user = User.objects.filter(username=username).first()
         if user is not None and record is not None and not Staff.objects.filter(user=user).exists():
-            staff_user_link(actor=None, staff=record, user=user)
+            staff_user_link(actor=Actor.command_line(org), staff=record, user=user)

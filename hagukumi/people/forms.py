@@ -9,7 +9,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
+from hagukumi.core.errors import ApplicationError
 from hagukumi.core.wareki import fiscal_year_of
+from hagukumi.frameworks.in_force import talent_type_key_parse
 from hagukumi.people.models import (
     CareerModel,
     DesignationMethod,
@@ -18,13 +20,36 @@ from hagukumi.people.models import (
     SpecialDepartment,
 )
 from hagukumi.people.visibility import FieldGroup
-from hagukumi.people.web_selectors import CODE_KINDS, SearchChoices
+from hagukumi.people.selectors.form_choices import CODE_KINDS, SearchChoices
 
 _MB = 1024 * 1024
 
 
 def _size_text(size: int) -> str:
     return f"{size / _MB:.1f}".removesuffix(".0") + " MB"
+
+
+class TalentTypeFormMixin:
+    """A `talent_type_code` choice field of `talent_type_key`s ("<framework id>:<code>").
+
+    The choices come from `SearchChoices.talent_types` (their labels name the
+    framework when the 団体 has several in force). Cleaned, the field gives the
+    code, and `framework` the framework's id (None when nothing was chosen).
+    """
+
+    cleaned_data: dict[str, Any]
+
+    def clean_talent_type_code(self) -> str:
+        key = self.cleaned_data.get("talent_type_code") or ""
+        if not key:
+            self.cleaned_data["framework"] = None
+            return ""
+        try:
+            framework_id, code = talent_type_key_parse(key)
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        self.cleaned_data["framework"] = framework_id
+        return code
 
 
 class RosterUploadForm(forms.Form):
@@ -103,7 +128,7 @@ class QualificationAddForm(forms.Form):
         field.choices = [("", "選んでください"), *choices]
 
 
-class DesignationAddForm(forms.Form):
+class DesignationAddForm(TalentTypeFormMixin, forms.Form):
     talent_type_code = forms.ChoiceField(label="人材類型")
     method = forms.ChoiceField(label="指定方法", choices=DesignationMethod.choices)
     status = forms.ChoiceField(
@@ -168,7 +193,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class JobChallengeForm(forms.Form):
+class JobChallengeForm(TalentTypeFormMixin, forms.Form):
     kind = forms.ChoiceField(label="種類", choices=JobChallengeKind.choices)
     title = forms.CharField(label="件名", max_length=200)
     unit = forms.ChoiceField(label="所属")

@@ -149,6 +149,11 @@ class Staff(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
 
+    @property
+    def audit_label(self) -> str:
+        """The audit log's 「対象」: 「職員 000123 山田 太郎」 (core.audit reads it)."""
+        return f"職員 {self.number} {self.name}"
+
 
 class Assignment(TimeStampedModel):
     """異動歴: one period in one unit with one 職位/級 (ends_on None: current)."""
@@ -272,6 +277,16 @@ class SubsidyRule(TimeStampedModel):
     name = models.CharField("名称", max_length=100)
     eligibility = models.CharField("対象", max_length=20, choices=SubsidyEligibility.choices)
     eligibility_text = models.CharField("対象（資料の表現）", max_length=200, blank=True)
+    # The framework whose talent type `talent_type_code` names (None: a template, or a
+    # rule adopted before the 団体 had that talent type in force).
+    framework = models.ForeignKey(
+        "frameworks.Framework",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="フレームワーク",
+    )
     talent_type_code = models.SlugField("人材類型コード", max_length=50, blank=True)
     qualification_codes = models.JSONField("対象資格", default=list, blank=True)
     costs = models.JSONField("対象経費", default=list, help_text="exam_fee, course_fee …")
@@ -325,8 +340,37 @@ class DesignationStatus(models.TextChoices):
     REVOKED = "revoked", "解除"
 
 
+# The statuses of someone who holds the talent type (名簿, counts for [計画]).
+HOLDING_STATUSES = (DesignationStatus.CERTIFIED, DesignationStatus.PRACTISING)
+
+
+class DesignationQuerySet(models.QuerySet["Designation"]):
+    """The one place that says which designations are in force in a 年度."""
+
+    def in_force(self, fiscal_year: int) -> DesignationQuerySet:
+        """Designations whose FY range covers `fiscal_year` (開始年度 ≤ N ≤ 終了年度 or open).
+
+        Any status: a 解除 ends the range at its FY, so chain `.not_revoked()` or
+        `.holding()` for what a rule needs.
+        """
+        return self.filter(from_fy__lte=fiscal_year).filter(
+            Q(to_fy__isnull=True) | Q(to_fy__gte=fiscal_year)
+        )
+
+    def not_revoked(self) -> DesignationQuerySet:
+        return self.exclude(status=DesignationStatus.REVOKED)
+
+    def holding(self) -> DesignationQuerySet:
+        """認定 or 実践 (HOLDING_STATUSES)."""
+        return self.filter(status__in=HOLDING_STATUSES)
+
+
 class Designation(TimeStampedModel):
-    """Staff × talent type (× individual level) of the 団体's framework, for a FY range."""
+    """Staff × talent type (× individual level) of the 団体's framework, for a FY range.
+
+    The talent type is (framework, talent_type_code): two frameworks that share a
+    code never mix.
+    """
 
     organization = models.ForeignKey(
         "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name="団体"
@@ -354,6 +398,8 @@ class Designation(TimeStampedModel):
         choices=DesignationStatus.choices,
         default=DesignationStatus.CANDIDATE,
     )
+
+    objects = DesignationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "指定"
@@ -423,6 +469,15 @@ class JobChallenge(TimeStampedModel):
         "orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="所属"
     )
     description = models.TextField("内容", blank=True)
+    # With a talent type: the framework it belongs to (both blank for none).
+    framework = models.ForeignKey(
+        "frameworks.Framework",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="フレームワーク",
+    )
     talent_type_code = models.SlugField("人材類型コード", max_length=50, blank=True)
     opens_on = models.DateField("募集開始日")
     closes_on = models.DateField("締切日")

@@ -26,6 +26,7 @@ from hagukumi.core.access import require_role
 from hagukumi.core.audit import audit_record
 from hagukumi.core.errors import AccessDenied
 from hagukumi.core.japanese_text import normalize, normalize_kana_name
+from hagukumi.core.model_update import model_update
 from hagukumi.core.models import AuditEvent, Role
 from hagukumi.core.tabular_import import (
     Column,
@@ -127,11 +128,13 @@ _LABELS = {
 }
 
 
-def staff_search_key(staff: Staff) -> str:
-    """The matching form of 氏名, カナ and キャリア志向 (core.japanese_text.normalize)."""
-    return "\n".join(
-        normalize(part) for part in (staff.name, staff.name_kana, staff.career_intent) if part
-    )
+def staff_search_key(staff: Staff, *, career_intent: str | None = None) -> str:
+    """The matching form of 氏名, カナ and キャリア志向 (core.japanese_text.normalize).
+
+    `career_intent`: the new キャリア志向 when it is about to change.
+    """
+    intent = staff.career_intent if career_intent is None else career_intent
+    return "\n".join(normalize(part) for part in (staff.name, staff.name_kana, intent) if part)
 
 
 def _zero_key(number: str) -> str:
@@ -194,13 +197,16 @@ class _StaffImport:
             staff.search_key = staff_search_key(staff)
             self.creates.append((staff, unit))
             return RowOutcome("new", key=f"{number} {staff.name}")
+        before = {name: getattr(staff, name) for name in wanted}
+        # Staged, not saved: `finish` writes the changed staff in bulk.
+        staff, changed = model_update(
+            instance=staff, fields=wanted, data=wanted, save=False, clean=False
+        )
         changes: dict[str, tuple[object, object]] = {}
-        for name, new in wanted.items():
-            old = getattr(staff, name)
-            if old != new:
-                setattr(staff, name, new)
-                labels = _LABELS.get(name, {})
-                changes[name] = (labels.get(old, old), labels.get(new, new))
+        for name in changed:
+            labels = _LABELS.get(name, {})
+            old, new = before[name], wanted[name]
+            changes[name] = (labels.get(old, old), labels.get(new, new))
         unit_changed = staff.unit_id != unit.pk
         if unit_changed:
             old_code = self._unit_code(staff.unit_id)
@@ -357,10 +363,10 @@ def _insert(model: type[Model], objects: list[Any]) -> None:
             )
 
 
-def _require_hr(actor: Actor | None, organization: Organization) -> None:
-    """人事担当 of the 団体; None is the command line (the server's administrator)."""
+def _require_hr(actor: Actor, organization: Organization) -> None:
+    """人事担当 of the 団体 (the command line holds it for its 団体); no actor: AccessDenied."""
     if actor is None:
-        return
+        raise AccessDenied()
     require_role(actor, Role.HR)
     if actor.organization_id != organization.pk:
         raise AccessDenied()
@@ -368,7 +374,7 @@ def _require_hr(actor: Actor | None, organization: Organization) -> None:
 
 def staff_import(
     *,
-    actor: Actor | None,
+    actor: Actor,
     organization: Organization,
     source: Source,
     effective_date: dt.date,
@@ -376,7 +382,6 @@ def staff_import(
     dry_run: bool = False,
     retire_missing: bool = False,
     progress: ProgressOption = None,
-    request: Any = None,
 ) -> ImportSummary:
     """Upsert the roster by 職員番号 as of `effective_date` (all rows or nothing).
 
@@ -416,12 +421,10 @@ def staff_import(
     if not dry_run:
         audit_record(
             actor=actor,
-            request=request,
             action=AuditEvent.Action.IMPORT,
             organization=organization,
             target_type=Staff._meta.label,
             target_repr="職員台帳",
-            username="" if actor is not None else "コマンドライン",
             detail={
                 "what": STAFF_LABEL,
                 "filename": filename or "",
@@ -462,13 +465,12 @@ def qualification_lookup() -> dict[str, Qualification]:
 
 def qualifications_import(
     *,
-    actor: Actor | None,
+    actor: Actor,
     organization: Organization,
     source: Source,
     filename: str | None = None,
     dry_run: bool = False,
     progress: ProgressOption = None,
-    request: Any = None,
 ) -> ImportSummary:
     """Upsert 職員の資格 by (職員番号, 資格, 取得年月日); 資格 is a catalogue code or name."""
     _require_hr(actor, organization)
@@ -513,13 +515,13 @@ def qualifications_import(
                 **fees,
             )
             return RowOutcome("new", key=label)
-        changes = {n: (getattr(record, n), f) for n, f in fees.items() if getattr(record, n) != f}
-        if not changes:
+        before = {name: getattr(record, name) for name in fees}
+        record, changed = model_update(instance=record, fields=fees, data=fees, clean=False)
+        if not changed:
             return RowOutcome("unchanged", key=label)
-        for name, (_old, new) in changes.items():
-            setattr(record, name, new)
-        record.save(update_fields=[*changes, "updated_at"])
-        return RowOutcome("changed", key=label, changes=changes)
+        return RowOutcome(
+            "changed", key=label, changes={n: (before[n], fees[n]) for n in changed}
+        )
 
     summary = run_import(
         table, apply=apply, dry_run=dry_run, label=QUALIFICATION_LABEL, progress=progress
@@ -527,12 +529,10 @@ def qualifications_import(
     if not dry_run:
         audit_record(
             actor=actor,
-            request=request,
             action=AuditEvent.Action.IMPORT,
             organization=organization,
             target_type=StaffQualification._meta.label,
             target_repr="職員の資格",
-            username="" if actor is not None else "コマンドライン",
             detail={
                 "what": QUALIFICATION_LABEL,
                 "filename": filename or "",

@@ -26,6 +26,7 @@ from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of
 from hagukumi.orgs.models import Unit
 from hagukumi.orgs.selectors import unit_descendant_ids
+from hagukumi.people.roles import SEARCH_ROLES, WIDE_ROLES
 
 
 class FieldGroup(StrEnum):
@@ -111,8 +112,6 @@ ROLE_EDITS: dict[str, frozenset[FieldGroup]] = {
     Role.HR: frozenset({FieldGroup.APPRAISAL}),
     Role.DX_OFFICE: frozenset({FieldGroup.DESIGNATIONS}),
 }
-WIDE_ROLES = (Role.HR, Role.DX_OFFICE)  # the whole 団体
-SEARCH_ROLES = (Role.HR, Role.DX_OFFICE, Role.UNIT_HEAD)
 
 
 @dataclass(frozen=True)
@@ -141,8 +140,11 @@ def headed_unit_ids(actor: Actor, *, fiscal_year: int | None = None) -> frozense
     return frozenset(found)
 
 
-def staff_scope(actor: Actor | None) -> StaffScope:
-    """The actor's reach over staff of their active 団体 (a few queries, once per request)."""
+def staff_scope(actor: Actor) -> StaffScope:
+    """The actor's reach over staff of their active 団体 (a few queries, once per request).
+
+    No actor (None) or one without a 団体 reaches nobody.
+    """
     if actor is None or actor.organization_id is None:
         return StaffScope(None, False, frozenset(), None)
     return StaffScope(
@@ -154,7 +156,7 @@ def staff_scope(actor: Actor | None) -> StaffScope:
 
 
 def staff_visible_groups(
-    actor: Actor | None, staff: Any, *, scope: StaffScope | None = None
+    actor: Actor, staff: Any, *, scope: StaffScope | None = None
 ) -> frozenset[FieldGroup]:
     """The field groups of `staff` the actor may see (empty: the staff member is 404)."""
     if actor is None or actor.organization_id is None:
@@ -178,14 +180,14 @@ def fields_of(groups: frozenset[FieldGroup]) -> frozenset[str]:
 
 
 def staff_visible_fields(
-    actor: Actor | None, staff: Any, *, scope: StaffScope | None = None
+    actor: Actor, staff: Any, *, scope: StaffScope | None = None
 ) -> frozenset[str]:
     """Field names of `staff` the actor may see (see GROUP_FIELDS)."""
     return fields_of(staff_visible_groups(actor, staff, scope=scope))
 
 
 def staff_editable_groups(
-    actor: Actor | None, staff: Any, *, scope: StaffScope | None = None
+    actor: Actor, staff: Any, *, scope: StaffScope | None = None
 ) -> frozenset[FieldGroup]:
     """The groups the actor may change on this staff member's record."""
     visible = staff_visible_groups(actor, staff, scope=scope)
@@ -200,7 +202,7 @@ def staff_editable_groups(
     return frozenset(edits & visible)
 
 
-def searchable_groups(actor: Actor | None) -> frozenset[FieldGroup]:
+def searchable_groups(actor: Actor) -> frozenset[FieldGroup]:
     """Groups the actor may search, filter on and see as columns (by role, not by row)."""
     if actor is None or actor.organization_id is None:
         return frozenset()

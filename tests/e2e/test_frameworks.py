@@ -18,9 +18,10 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def templates(transactional_db: Any) -> None:
     """The six shipped templates, as `hagukumi load_framework_templates` loads them."""
+    from hagukumi.core.tenancy import Actor
     from hagukumi.frameworks.services import framework_templates_load
 
-    framework_templates_load()
+    framework_templates_load(actor=Actor.system())
 
 
 # Chromium names a link "段階を追加 （新任職員）": a space before the visually hidden span.

@@ -167,7 +167,7 @@ def test_prefecture_support_gets_404(
 def test_directory_shows_leaders(
     page: Any, login_as: Any, organization: Any, units: Any, user_with_role: Any
 ) -> None:
-    from hagukumi.core.tenancy import actor_for
+    from hagukumi.core.tenancy import Actor, actor_for
     from hagukumi.frameworks.services import (
         framework_adopt,
         framework_templates_load,
@@ -176,14 +176,14 @@ def test_directory_shows_leaders(
     from hagukumi.people.code_lists import code_lists_ensure
     from hagukumi.people.designations import designation_create
 
-    framework_templates_load()
+    framework_templates_load(actor=Actor.system())
     dx = actor_for(user_with_role(Role.DX_OFFICE, org=organization), organization.pk)
     adopted = framework_adopt(actor=dx, template_code="mic", organization=organization)
     framework_version_publish(actor=dx, framework_version=adopted.versions.get())
     code_lists_ensure(organization=organization)
     leader = _staff(organization, units["0201"], name="𠮷田 三郎")
     designation_create(
-        actor=None,
+        actor=dx,
         staff=leader,
         talent_type_code="dx-leader",
         method="appointed",

@@ -6,7 +6,7 @@ Public interface (everything else in this package is internal)::
         -> SearchResult(query, total, hits: list[SearchHit], facets)
     similar_cases(*, actor, case_id, limit=5) -> list[SearchHit]
     case_index(*, case)            # after a case and its passages are stored
-    cases_reindex()                # rebuild all (after editing data/variants.tsv)
+    cases_reindex(*, actor)        # rebuild all (system actor; after editing variants.tsv)
     snippet_html(snippet)          # escaped HTML, matches in <mark>
     parse_filter_args(["org_type=都道府県", …]) -> filters
 

@@ -23,6 +23,9 @@ from hagukumi.cases.search.models import (
     SearchUnitKind,
 )
 from hagukumi.cases.search.terms import join_terms, text_terms
+from hagukumi.cases.visibility import sees_every_case
+from hagukumi.core.errors import AccessDenied
+from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import format_fiscal_year
 
 
@@ -159,8 +162,11 @@ def case_index(*, case: Case) -> None:
         store_units(units)
 
 
-def cases_reindex(*, progress: bool = False) -> int:
-    """Rebuild the whole index; returns the number of cases indexed."""
+def cases_reindex(*, actor: Actor, progress: bool = False) -> int:
+    """Rebuild the whole index (every 団体's cases: the system actor only, AccessDenied
+    for any other); returns the number of cases indexed."""
+    if not sees_every_case(actor):
+        raise AccessDenied()
     with transaction.atomic():
         CaseSearchUnit.objects.all().delete()
         CaseSearchStatistics.objects.all().delete()

@@ -1,9 +1,9 @@
 """case_search and similar_cases: the reads of the search interface.
 
-Visibility comes from ``cases.selectors.cases_visible`` (公開 for every logged-in
-user, 団体内 for the owner 団体 only; ``actor=None`` means the trusted command
-line). Filters and visibility are applied inside the engine query, so totals,
-hits and facets only ever count cases the actor may see.
+Visibility comes from ``cases.visibility`` (公開 for every logged-in user, 団体内
+for the owner 団体 only, every case for the system actor of ``search_cases``; no
+actor sees nothing). Filters and visibility are applied inside the engine query,
+so totals, hits and facets only ever count cases the actor may see.
 
 Cost is bounded whatever the corpus size (``_rank``):
 
@@ -46,7 +46,7 @@ from hagukumi.cases.search.models import (
 from hagukumi.cases.search.query import QueryPlan, QueryTerm, parse_query
 from hagukumi.cases.search.ranking import RankedCase, idf, rank_cases
 from hagukumi.cases.search.snippets import make_snippet
-from hagukumi.cases.selectors import access_case_by_id, cases_visible
+from hagukumi.cases.visibility import access_case_by_id, cases_visible, sees_every_case
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import format_fiscal_year
@@ -97,8 +97,8 @@ class SearchResult:
         }
 
 
-def _visible(actor: Actor | None, filters: Filters | None) -> QuerySet[Case]:
-    return apply_filters(cases_visible(actor=actor, trusted=actor is None), filters)
+def _visible(actor: Actor, filters: Filters | None) -> QuerySet[Case]:
+    return apply_filters(cases_visible(actor=actor), filters)
 
 
 def _average_lengths() -> tuple[int, dict[str, float]]:
@@ -317,8 +317,9 @@ def _hits(ranked: list[RankedCase], plan: QueryPlan) -> list[SearchHit]:
     return hits
 
 
-def _unrestricted(actor: Actor | None, filters: Filters | None) -> bool:
-    return actor is None and not any(_has_values(v) for v in (filters or {}).values())
+def _unrestricted(actor: Actor, filters: Filters | None) -> bool:
+    """Whether the search may skip joining the visible cases into the engine query."""
+    return sees_every_case(actor) and not any(_has_values(v) for v in (filters or {}).values())
 
 
 def _has_values(value: object) -> bool:
@@ -329,7 +330,7 @@ def _has_values(value: object) -> bool:
 
 def case_search(
     *,
-    actor: Actor | None,
+    actor: Actor,
     query: str,
     filters: Filters | None = None,
     sort: Sort = "relevance",
@@ -338,7 +339,7 @@ def case_search(
 ) -> SearchResult:
     """Visible cases matching the query, ranked (BM25F, best passage), with facets and snippets.
 
-    Empty query → ApplicationError. ``actor=None`` only for the trusted command line.
+    Empty query → ApplicationError. An actor who sees no case (no actor) finds nothing.
     """
     if sort not in ("relevance", "year"):
         raise ApplicationError("並び順は relevance（関連度）または year（年度）です。")
@@ -347,8 +348,12 @@ def case_search(
     limit = min(limit, MAX_LIMIT)
     plan = parse_query(query)
     cases = _visible(actor, filters)  # validates the filters even when not joined
-    restriction = None if _unrestricted(actor, filters) else cases
-    ranked, exhaustive = _rank(plan, restriction, current_backend())
+    if cases.query.is_empty():  # the actor sees no case (no actor): nothing to rank
+        ranked: list[RankedCase] = []
+        exhaustive = True
+    else:
+        restriction = None if _unrestricted(actor, filters) else cases
+        ranked, exhaustive = _rank(plan, restriction, current_backend())
     facets, years = facet_counts([r.case_id for r in ranked])
     if sort == "year":
         ranked.sort(key=lambda r: (-(years.get(r.case_id) or 0), -r.score, r.case_id))
@@ -362,9 +367,11 @@ def case_search(
     )
 
 
-def similar_cases(*, actor: Actor | None, case_id: int | str, limit: int = 5) -> list[SearchHit]:
-    """Visible cases nearest to a case: its most distinctive terms (tf·idf) as a query."""
-    case = access_case_by_id(actor=actor, case_id=case_id, trusted=actor is None)
+def similar_cases(*, actor: Actor, case_id: int | str, limit: int = 5) -> list[SearchHit]:
+    """Visible cases nearest to a case: its most distinctive terms (tf·idf) as a query.
+
+    AccessDenied (404) when the actor may not see the case itself."""
+    case = access_case_by_id(actor=actor, case_id=case_id)
     counts: Counter[str] = Counter()
     for unit in CaseSearchUnit.objects.filter(case=case).only("kind", "terms"):
         weight = 3 if unit.kind == SearchUnitKind.TITLE else 1

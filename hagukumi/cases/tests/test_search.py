@@ -21,8 +21,11 @@ from hagukumi.cases.search import (
 from hagukumi.cases.services import case_import_file
 from hagukumi.core.errors import AccessDenied, ApplicationError
 from hagukumi.core.models import Role
-from hagukumi.core.tenancy import actor_for
+from hagukumi.core.tenancy import Actor, actor_for
 from hagukumi.orgs.tests.factories import OrganizationFactory
+
+# search_cases and the seed import act as the system actor: every case of every 団体.
+SYSTEM = Actor.system()
 
 pytestmark = pytest.mark.django_db
 
@@ -70,20 +73,20 @@ def seeds(result) -> list[str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("query", "expected"), PINNED)
 def test_pinned_queries(seeded: dict[str, Case], query: str, expected: list[str]) -> None:
-    top3 = seeds(case_search(actor=None, query=query, limit=3))
+    top3 = seeds(case_search(actor=SYSTEM, query=query, limit=3))
     assert set(expected) <= set(top3), (query, top3)
 
 
 @pytest.mark.parametrize("query", ["資格", "採用", "副業"])
 def test_two_character_queries(seeded: dict[str, Case], query: str) -> None:
-    result = case_search(actor=None, query=query)
+    result = case_search(actor=SYSTEM, query=query)
     assert result.total >= 1
     assert HIGHLIGHT_START + query in result.hits[0].snippet
 
 
 def test_variants_and_canonical_numbers_and_years(seeded: dict[str, Case]) -> None:
     def hit_set(query: str) -> set[str]:
-        return set(seeds(case_search(actor=None, query=query, limit=10)))
+        return set(seeds(case_search(actor=SYSTEM, query=query, limit=10)))
 
     assert hit_set("人財") == hit_set("人材")
     assert hit_set("リスクリング") == hit_set("リスキリング")
@@ -94,7 +97,7 @@ def test_variants_and_canonical_numbers_and_years(seeded: dict[str, Case]) -> No
 
 
 def test_compound_ranks_above_its_parts(seeded: dict[str, Case]) -> None:
-    result = case_search(actor=None, query="人材育成")
+    result = case_search(actor=SYSTEM, query="人材育成")
     assert result.total == 5  # 人材育成 matches every seed, also through its parts
 
 
@@ -103,19 +106,19 @@ def test_long_natural_language_question(seeded: dict[str, Case]) -> None:
         "職員がITパスポートなどの資格を取るときに受験料を自治体が補助している事例はありますか。"
         "その際に人事評価に反映する工夫や、資格取得を奨励する仕組みについても知りたいです。"
     ) * 3
-    result = case_search(actor=None, query=question, limit=3)
+    result = case_search(actor=SYSTEM, query=question, limit=3)
     assert seeds(result)[0] == "001"
 
 
 def test_empty_query_is_a_clear_error(seeded: dict[str, Case]) -> None:
     for query in ["", "   ", "\u3000\n"]:
         with pytest.raises(ApplicationError, match="検索語を入力してください"):
-            case_search(actor=None, query=query)
+            case_search(actor=SYSTEM, query=query)
 
 
 @pytest.mark.parametrize("query", NASTY)
 def test_anything_typed_is_safe(seeded: dict[str, Case], query: str) -> None:
-    result = case_search(actor=None, query=query)
+    result = case_search(actor=SYSTEM, query=query)
     assert result.total >= 0
     assert Case.objects.count() == 5
 
@@ -129,9 +132,9 @@ def test_snippet_html_escapes_and_marks(db: None) -> None:
 
 def test_script_in_a_document_never_reaches_a_snippet(db: None) -> None:
     data = "# 危険な事例\n\n人材育成の取組<script>alert('x')</script>を紹介します。\n".encode()
-    outcome = case_import_file(data=data, filename="evil.md")
+    outcome = case_import_file(actor=SYSTEM, data=data, filename="evil.md")
     assert not outcome.failed, outcome.error
-    hit = case_search(actor=None, query="人材育成").hits[0]
+    hit = case_search(actor=SYSTEM, query="人材育成").hits[0]
     assert "<script" not in hit.snippet
     assert "<script" not in str(snippet_html(hit.snippet))
 
@@ -140,7 +143,10 @@ def test_visibility_hits_and_facets(seeded: dict[str, Case], user_with_role) -> 
     owner = OrganizationFactory()
     data = "# 庁内限定のひみつ事例\n\n副業人材の活用について庁内だけで共有します。\n".encode()
     outcome = case_import_file(
-        data=data, filename="private.md", visibility=Visibility.ORGANIZATION, owner=owner
+        actor=Actor.command_line(owner),
+        data=data,
+        filename="private.md",
+        visibility=Visibility.ORGANIZATION,
     )
     assert not outcome.failed, outcome.error
     insider = actor_for(user_with_role(Role.STAFF, org=owner))
@@ -153,10 +159,47 @@ def test_visibility_hits_and_facets(seeded: dict[str, Case], user_with_role) -> 
     private_id = Case.objects.get(source_file="private.md").pk
     with pytest.raises(AccessDenied):
         similar_cases(actor=outsider, case_id=private_id)
+    # The system actor (search_cases) finds 団体内 cases of every 団体, as the
+    # command line always did; the command line for one 団体 only its own.
+    assert "private.md" in [h.source_file for h in case_search(actor=SYSTEM, query="副業").hits]
+    assert case_search(actor=Actor.command_line(owner), query="副業").total == inside.total
+    assert similar_cases(actor=SYSTEM, case_id=private_id) is not None
+
+
+def test_no_actor_finds_nothing(seeded: dict[str, Case]) -> None:
+    """None is nobody: no hit, no facet, no similar case (never "trusted")."""
+    owner = OrganizationFactory()
+    case_import_file(
+        actor=Actor.command_line(owner),
+        data="# 庁内限定の事例\n\n副業人材の活用。\n".encode(),
+        filename="private.md",
+        visibility=Visibility.ORGANIZATION,
+    )
+    nobody = None
+    result = case_search(actor=nobody, query="副業")  # type: ignore[arg-type]
+    assert (result.total, result.hits) == (0, [])
+    assert all(not counts for counts in result.facets.values())
+    with pytest.raises(ApplicationError):  # the query is still checked
+        case_search(actor=nobody, query="  ")  # type: ignore[arg-type]
+    private_id = Case.objects.get(source_file="private.md").pk
+    for case_id in (private_id, seeded["000"].pk):
+        with pytest.raises(AccessDenied):
+            similar_cases(actor=nobody, case_id=case_id)  # type: ignore[arg-type]
+
+
+def test_only_the_system_actor_reindexes(seeded: dict[str, Case], user_with_role) -> None:  # type: ignore[no-untyped-def]
+    for actor in (
+        None,
+        actor_for(user_with_role(Role.SYSTEM_ADMIN)),
+        Actor.command_line(OrganizationFactory()),
+    ):
+        with pytest.raises(AccessDenied):
+            cases_reindex(actor=actor)  # type: ignore[arg-type]
+    assert cases_reindex(actor=SYSTEM) == 5
 
 
 def test_filters_facets_sort_and_paging(seeded: dict[str, Case]) -> None:
-    everything = case_search(actor=None, query="デジタル人材")
+    everything = case_search(actor=SYSTEM, query="デジタル人材")
     assert set(everything.facets) == {
         "fiscal_year",
         "org_type",
@@ -166,31 +209,31 @@ def test_filters_facets_sort_and_paging(seeded: dict[str, Case]) -> None:
         "case_type",
     }
     assert everything.facets["org_type"]["政令指定都市"] == 2
-    cities = case_search(actor=None, query="デジタル人材", filters={"org_type": "政令指定都市"})
+    cities = case_search(actor=SYSTEM, query="デジタル人材", filters={"org_type": "政令指定都市"})
     assert set(seeds(cities)) == {"002", "003"}
     assert cities.facets["org_type"] == {"政令指定都市": 2}
-    year = case_search(actor=None, query="デジタル人材", filters={"fiscal_year": "令和4年度"})
+    year = case_search(actor=SYSTEM, query="デジタル人材", filters={"fiscal_year": "令和4年度"})
     assert seeds(year) == ["000"]
-    by_year = case_search(actor=None, query="デジタル人材", sort="year")
+    by_year = case_search(actor=SYSTEM, query="デジタル人材", sort="year")
     years = [hit.fiscal_year or 0 for hit in by_year.hits]
     assert years == sorted(years, reverse=True)
     assert by_year.hits[0].wareki == "令和7年度"
-    page = case_search(actor=None, query="デジタル人材", limit=2, offset=2)
+    page = case_search(actor=SYSTEM, query="デジタル人材", limit=2, offset=2)
     assert [h.case_id for h in page.hits] == [h.case_id for h in everything.hits[2:4]]
     with pytest.raises(ApplicationError, match="絞り込み項目"):
-        case_search(actor=None, query="人材", filters={"password": "x"})
+        case_search(actor=SYSTEM, query="人材", filters={"password": "x"})
 
 
 def test_similar_cases(seeded: dict[str, Case]) -> None:
-    similar = similar_cases(actor=None, case_id=seeded["002"].pk, limit=3)
+    similar = similar_cases(actor=SYSTEM, case_id=seeded["002"].pk, limit=3)
     assert 1 <= len(similar) <= 3
     assert seeded["002"].pk not in [hit.case_id for hit in similar]
 
 
 def test_reindex_gives_the_same_results(seeded: dict[str, Case]) -> None:
-    before = case_search(actor=None, query="ITパスポート 受験料 補助").as_json()
-    assert cases_reindex() == 5
-    assert case_search(actor=None, query="ITパスポート 受験料 補助").as_json() == before
+    before = case_search(actor=SYSTEM, query="ITパスポート 受験料 補助").as_json()
+    assert cases_reindex(actor=SYSTEM) == 5
+    assert case_search(actor=SYSTEM, query="ITパスポート 受験料 補助").as_json() == before
 
 
 def test_cli_json_and_batch(seeded: dict[str, Case], tmp_path: Path) -> None:

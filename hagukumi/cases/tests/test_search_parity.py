@@ -22,7 +22,7 @@ from hagukumi.cases.search import case_index, case_search, case_unindex, cases_r
 from hagukumi.cases.search import selectors as search_selectors
 from hagukumi.cases.search.backends import UnitRow, current_backend
 from hagukumi.cases.search.models import CaseSearchTerm, CaseSearchUnit
-from hagukumi.cases.tests.test_search import NASTY, PINNED
+from hagukumi.cases.tests.test_search import NASTY, PINNED, SYSTEM
 
 pytestmark = pytest.mark.django_db
 JUDGMENTS = Path(settings.BASE_DIR) / "bench" / "data" / "search_judgments.json"
@@ -84,7 +84,7 @@ def test_case_frequencies_are_kept_by_the_indexer(seeded: dict[str, Case]) -> No
     case_index(case=case)
     stored = {t.term: t.cases for t in CaseSearchTerm.objects.all() if t.cases}
     assert stored == reference_case_frequencies()
-    cases_reindex()
+    cases_reindex(actor=SYSTEM)
     assert {t.term: t.cases for t in CaseSearchTerm.objects.all()} == stored
 
 
@@ -92,12 +92,12 @@ def test_engine_matches_reference_on_judged_queries(
     seeded: dict[str, Case], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     queries = judged_queries() + NASTY[:12]
-    engine = {q: case_search(actor=None, query=q, limit=10) for q in queries}
+    engine = {q: case_search(actor=SYSTEM, query=q, limit=10) for q in queries}
     monkeypatch.setattr(search_selectors, "current_backend", ReferenceScan)
     assert current_backend().name in {"sqlite", "postgresql"}
     for query in queries:
         ours = engine[query]
-        reference = case_search(actor=None, query=query, limit=10)
+        reference = case_search(actor=SYSTEM, query=query, limit=10)
         assert ours.exhaustive, query  # no candidate bound binds on the seed corpus
         assert ours.total == reference.total, query
         ours_ids = [h.case_id for h in ours.hits]

@@ -14,7 +14,7 @@ from hagukumi.cases.search import selectors as search_selectors
 from hagukumi.cases.search.backends import current_backend
 from hagukumi.cases.search.models import CaseSearchUnit
 from hagukumi.cases.search.query import parse_query
-from hagukumi.cases.tests.test_search import NASTY, seeds
+from hagukumi.cases.tests.test_search import NASTY, SYSTEM, seeds
 
 pytestmark = pytest.mark.django_db
 
@@ -39,17 +39,17 @@ def test_unselective_terms_generate_candidates_from_titles(
     seeded: dict[str, Case], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search_selectors, "SELECTIVE_CASES", 0)  # every term "very common"
-    result = case_search(actor=None, query="ＤＸ推進員", limit=10)
+    result = case_search(actor=SYSTEM, query="ＤＸ推進員", limit=10)
     assert not result.exhaustive
     assert result.total >= 1
     monkeypatch.setattr(search_selectors, "SELECTIVE_CASES", None)
-    assert case_search(actor=None, query="ＤＸ推進員", limit=10).exhaustive
+    assert case_search(actor=SYSTEM, query="ＤＸ推進員", limit=10).exhaustive
 
 
 def test_candidate_bound(seeded: dict[str, Case], monkeypatch: pytest.MonkeyPatch) -> None:
-    full = case_search(actor=None, query="地域活性化起業人", limit=10)
+    full = case_search(actor=SYSTEM, query="地域活性化起業人", limit=10)
     monkeypatch.setattr(search_selectors, "MAX_CANDIDATE_UNITS", 3)
-    bounded = case_search(actor=None, query="地域活性化起業人", limit=10)
+    bounded = case_search(actor=SYSTEM, query="地域活性化起業人", limit=10)
     assert not bounded.exhaustive
     assert 1 <= bounded.total <= 3
     assert seeds(bounded)[0] in seeds(full)[:2]
@@ -57,7 +57,7 @@ def test_candidate_bound(seeded: dict[str, Case], monkeypatch: pytest.MonkeyPatc
 
 def test_pinned_compound_is_first(seeded: dict[str, Case]) -> None:
     # ＤＸ推進員: Sudachi cuts it into ＤＸ / 推進 / 員; the phrase finds the one seed using it.
-    assert seeds(case_search(actor=None, query="ＤＸ推進員", limit=3))[0] == "004"
+    assert seeds(case_search(actor=SYSTEM, query="ＤＸ推進員", limit=3))[0] == "004"
 
 
 @pytest.mark.parametrize(
@@ -80,6 +80,6 @@ def test_snippet_matcher_without_sudachi(
 
 @pytest.mark.parametrize("query", NASTY)
 def test_plan_cache_and_anything_typed(seeded: dict[str, Case], query: str) -> None:
-    first = case_search(actor=None, query=query, limit=5)
-    again = case_search(actor=None, query=query, limit=5)
+    first = case_search(actor=SYSTEM, query=query, limit=5)
+    again = case_search(actor=SYSTEM, query=query, limit=5)
     assert first == again

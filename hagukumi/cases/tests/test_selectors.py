@@ -5,10 +5,18 @@ from __future__ import annotations
 import pytest
 
 from hagukumi.cases.models import Case, FactKind, Visibility
-from hagukumi.cases.selectors import access_case_by_id, case_detail, case_list, cases_visible
+from hagukumi.cases.selectors import (
+    access_case_by_id,
+    case_browse,
+    case_detail,
+    case_export,
+    case_list,
+    cases_visible,
+)
+from hagukumi.cases.visibility import sees_every_case
 from hagukumi.core.errors import AccessDenied
-from hagukumi.core.models import Role
-from hagukumi.core.tenancy import actor_for
+from hagukumi.core.models import AuditEvent, Role
+from hagukumi.core.tenancy import COMMAND_LINE_LABEL, Actor, actor_for
 from hagukumi.orgs.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +37,13 @@ def test_visibility(library: dict[str, Case], user_with_role) -> None:  # type: 
     outsider = actor_for(user_with_role(Role.DX_OFFICE))
     assert cases_visible(actor=insider).count() == 6
     assert cases_visible(actor=outsider).count() == 5
-    assert cases_visible(actor=None).count() == 0
-    assert cases_visible(actor=None, trusted=True).count() == 6
+    assert cases_visible(actor=None).count() == 0  # type: ignore[arg-type]
+    assert cases_visible(actor=Actor.system()).count() == 6
+    assert cases_visible(actor=Actor.command_line(private.owner)).count() == 6
+    assert cases_visible(actor=Actor.command_line(OrganizationFactory())).count() == 5
+    assert sees_every_case(Actor.system())
+    assert not sees_every_case(insider)
+    assert access_case_by_id(actor=Actor.system(), case_id=private.pk) == private
     assert access_case_by_id(actor=insider, case_id=private.pk) == private
     with pytest.raises(AccessDenied):
         access_case_by_id(actor=outsider, case_id=private.pk)
@@ -61,3 +74,34 @@ def test_case_detail(
     assert detail.passages
     assert "<script" not in detail.body_html
     assert "<p>ゴールド" in detail.body_html
+
+
+def test_no_actor_sees_nothing(library: dict[str, Case]) -> None:
+    """None is nobody, never "trusted": no case in browse, list, detail or export."""
+    nobody = None
+    browse = case_browse(actor=nobody)  # type: ignore[arg-type]
+    assert (browse.total, browse.cases) == (0, [])
+    assert all(not counts for counts in browse.facets.values())
+    assert not case_list(actor=nobody).exists()  # type: ignore[arg-type]
+    for case in (library["private"], library["000"]):
+        with pytest.raises(AccessDenied):
+            case_detail(actor=nobody, case_id=case.pk)  # type: ignore[arg-type]
+        with pytest.raises(AccessDenied):
+            access_case_by_id(actor=nobody, case_id=case.pk)  # type: ignore[arg-type]
+
+
+def test_system_actor_browses_every_organizations_cases(library: dict[str, Case]) -> None:
+    browse = case_browse(actor=Actor.system(), limit=10)
+    assert browse.total == 6
+    assert library["private"] in browse.cases
+    detail = case_detail(actor=Actor.system(), case_id=library["private"].pk)
+    assert detail.case == library["private"]
+
+
+def test_export_is_audited_with_the_actors_name(library: dict[str, Case]) -> None:
+    rows = case_export(actor=Actor.system(), query="", format="csv")
+    assert len(rows) == 6
+    assert all(row.score is None for row in rows)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert event.actor_username == COMMAND_LINE_LABEL
+    assert event.detail["rows"] == 6

@@ -20,8 +20,9 @@ from hagukumi.cases.tests.documents_factory import (
     xlsx_bytes,
     zip_bomb,
 )
-from hagukumi.core.errors import ApplicationError
-from hagukumi.core.models import AuditEvent
+from hagukumi.core.errors import AccessDenied, ApplicationError
+from hagukumi.core.models import AuditEvent, Role
+from hagukumi.core.tenancy import COMMAND_LINE_LABEL, Actor, actor_for
 from hagukumi.orgs.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +167,21 @@ def test_organization_visibility_needs_an_organization(tmp_path: Path) -> None:
     assert "公開範囲「秘密」" in err
 
 
+def test_organization_is_named_by_code_or_name(tmp_path: Path) -> None:
+    path = tmp_path / "mine.md"
+    path.write_text("---\ntitle: 自団体の事例\n---\n本文\n", encoding="utf-8")
+    _out, err, code = _run(str(path), "--visibility", "団体内", "--organization", "札幌市")
+    assert code == 0, err
+    mine = Case.objects.get(visibility=Visibility.ORGANIZATION)
+    assert mine.owner is not None
+    assert mine.owner.code == "011002"
+    event = AuditEvent.objects.get(target_type="cases.Case", target_id=str(mine.pk))
+    assert (event.actor_username, event.organization_name) == (COMMAND_LINE_LABEL, "札幌市")
+    _out, err, code = _run(str(path), "--visibility", "団体内", "--organization", "ない市")
+    assert code == 1
+    assert "「ない市」という名前の団体は登録されていません" in err
+
+
 def test_organization_cases_are_scoped_to_their_owner(tmp_path: Path) -> None:
     path = tmp_path / "mine.md"
     path.write_text("---\ncase_no: 1627\ntitle: 自団体の事例\n---\n本文\n", encoding="utf-8")
@@ -191,23 +207,40 @@ def test_invalid_url_is_reported_with_the_field(tmp_path: Path) -> None:
 
 
 def test_import_is_audited() -> None:
-    report = case_import_paths(paths=[SEEDS / "003_7c1bdbfa22e4fb34.txt"])
+    report = case_import_paths(actor=Actor.system(), paths=[SEEDS / "003_7c1bdbfa22e4fb34.txt"])
     case_id = report.files[0].cases[0].case_id
     event = AuditEvent.objects.get(target_type="cases.Case", target_id=str(case_id))
     assert event.action == AuditEvent.Action.CREATE
-    assert event.actor_username == "(コマンドライン)"
+    assert event.actor_username == COMMAND_LINE_LABEL
+    assert event.organization_id is None
 
 
 def test_service_refuses_organization_scope_without_owner() -> None:
     with pytest.raises(ApplicationError):
-        case_import_file(data=b"x", filename="a.txt", visibility=Visibility.ORGANIZATION)
+        case_import_file(
+            actor=Actor.system(), data=b"x", filename="a.txt", visibility=Visibility.ORGANIZATION
+        )
+
+
+def test_only_importers_may_import(user_with_role) -> None:  # type: ignore[no-untyped-def]
+    """No actor, or a web user without DX推進担当/システム管理者: AccessDenied, nothing stored."""
+    for actor in (None, actor_for(user_with_role(Role.STAFF)), actor_for(user_with_role(Role.HR))):
+        with pytest.raises(AccessDenied):
+            case_import_file(actor=actor, data=b"# t\n\nbody\n", filename="a.md")
+        with pytest.raises(AccessDenied):
+            case_import_paths(actor=actor, paths=[SEEDS / "003_7c1bdbfa22e4fb34.txt"])
+    assert not Case.objects.exists()
+    web = actor_for(user_with_role(Role.DX_OFFICE))
+    outcome = case_import_file(actor=web, data=b"# t\n\nbody\n", filename="a.md")
+    assert not outcome.failed, outcome.error
+    assert Case.objects.get().owner == web.organization
 
 
 def test_html_in_bodies_is_stored_as_imported(tmp_path: Path) -> None:
     outcome = case_import_file(
+        actor=Actor.command_line(Organization.objects.get(code="010006")),
         data="題名\n\n<p>段落</p><script>alert(1)</script>\n".encode(),
         filename="html.txt",
-        owner=Organization.objects.get(code="010006"),
     )
     case = Case.objects.get(pk=outcome.cases[0].case_id)
     assert "<script>alert(1)</script>" in case.body  # stored as imported; escaped on display

@@ -14,9 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from hagukumi.cases import views
 from hagukumi.cases.models import Case, Visibility
 from hagukumi.cases.services import case_import_file
+from hagukumi.core.errors import AccessDenied
 from hagukumi.core.models import AuditEvent, Role
+from hagukumi.core.tenancy import Actor
 from hagukumi.orgs.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -187,6 +190,7 @@ def _queries(client: Client, params: dict[str, str]) -> int:
 def _import_cases(start: int, count: int) -> None:
     for i in range(start, start + count):
         outcome = case_import_file(
+            actor=Actor.system(),
             data=f"# 研修の事例{i}\n\n職員研修でデジタル人材を{i}人育成します。\n".encode(),
             filename=f"case{i}.md",
         )
@@ -278,10 +282,10 @@ def test_detail_of_another_organizations_case_is_404(
 ) -> None:
     owner = OrganizationFactory()
     outcome = case_import_file(
+        actor=Actor.command_line(owner),
         data="# 庁内限定の事例\n\n副業人材の活用。\n".encode(),
         filename="private.md",
         visibility=Visibility.ORGANIZATION,
-        owner=owner,
     )
     private = Case.objects.get(pk=outcome.cases[0].case_id)
     url = reverse("cases:detail", kwargs={"pk": private.pk})
@@ -301,11 +305,11 @@ def test_detail_never_runs_script_and_links_only_http(db: None, staff_client: Cl
         "人材育成<script>window.__xss=1</script><img src=x onerror=alert(1)>"
         '<p onclick="x()">段落</p><a href="javascript:alert(2)">リンク</a>\n'
     ).encode()
-    outcome = case_import_file(data=data, filename="evil.md")
+    outcome = case_import_file(actor=Actor.system(), data=data, filename="evil.md")
     case_id = outcome.cases[0].case_id if outcome.cases else None
     if case_id is None:  # the importer refused the URL: import without it
         data = data.replace(b"url: javascript:alert(1)\n", b"")
-        outcome = case_import_file(data=data, filename="evil.md")
+        outcome = case_import_file(actor=Actor.system(), data=data, filename="evil.md")
         case_id = outcome.cases[0].case_id
     page = _text(staff_client.get(reverse("cases:detail", kwargs={"pk": case_id}), {"q": "人材"}))
     page = page.split("</head>")[1]
@@ -335,7 +339,7 @@ def test_export_csv_utf8_cp932_and_xlsx(seeded: dict[str, Case], staff_client: C
         "事例種類",
         "出典",
         "URL",
-        "score",
+        "関連度",
     ]
     assert len(rows) == 3
     assert {r[2] for r in rows[1:]} == {"札幌市", "北九州市"}
@@ -349,7 +353,10 @@ def test_export_csv_utf8_cp932_and_xlsx(seeded: dict[str, Case], staff_client: C
     sheet = book.active
     assert sheet is not None
     assert sheet.cell(1, 1).value == "事例No."
+    assert sheet.cell(1, 10).value == "関連度"
     assert sheet.max_row == 6
+    scores = [sheet.cell(row, 10).value for row in range(2, sheet.max_row + 1)]
+    assert all(isinstance(score, float) and score > 0 for score in scores), scores
     browse = staff_client.get(url)
     assert len(list(csv.reader(io.StringIO(browse.content.decode("utf-8-sig"))))) == 6
     events = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, target_type="cases.Case")
@@ -365,6 +372,30 @@ def test_export_error_goes_back_to_the_search(
     assert response["Location"].startswith("/cases/?")
     page = _text(staff_client.get(response["Location"]))
     assert "出力できませんでした" in page
+
+
+def test_access_denied_from_a_selector_or_service_is_404(
+    seeded: dict[str, Case],
+    client: Client,
+    user_with_role: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """AccessDenied is not an ApplicationError: no view turns it into a message; it is 404."""
+
+    def denied(**kwargs: Any) -> Any:
+        raise AccessDenied()
+
+    client.force_login(user_with_role(Role.DX_OFFICE))
+    monkeypatch.setattr(views, "case_export", denied)
+    assert client.get(reverse("cases:export"), {"q": "人材"}).status_code == 404
+    monkeypatch.setattr(views, "case_search", denied)
+    assert client.get(SEARCH, {"q": "人材"}).status_code == 404
+    monkeypatch.setattr(views, "case_import_file", denied)
+    response = client.post(
+        reverse("cases:import"), {"documents": _upload("a.md", GOOD), "visibility": "public"}
+    )
+    assert response.status_code == 404
+    assert not Case.objects.filter(source_file="a.md").exists()
 
 
 # Import ---------------------------------------------------------------------------

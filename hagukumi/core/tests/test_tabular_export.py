@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 from types import SimpleNamespace
 from urllib.parse import unquote
 
@@ -13,10 +14,13 @@ import pytest
 
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.tabular_export import (
+    Sheet,
     TabularExportError,
     content_disposition,
     table_response,
+    workbook_response,
     write_table,
+    write_workbook,
 )
 from hagukumi.core.tabular_import import Column, read_table
 
@@ -148,17 +152,17 @@ def test_empty_export_is_an_import_template():
     assert sheet.max_row == 1
 
 
-def test_content_disposition_has_ascii_fallback_and_utf8_name():
+def test_content_disposition_is_djangos_rfc_6266_header():
     header = content_disposition("所属一覧 2024.xlsx")
-    assert header.startswith("attachment; filename=\"2024.xlsx\"; filename*=UTF-8''")
-    assert unquote(header.split("UTF-8''")[1]) == "所属一覧 2024.xlsx"
-    assert 'filename="download.csv"' in content_disposition("職員.csv")
+    assert header.startswith("attachment; filename*=utf-8''")
+    assert unquote(header.split("utf-8''")[1]) == "所属一覧 2024.xlsx"
+    assert content_disposition("units.csv") == 'attachment; filename="units.csv"'
 
 
 def test_table_response():
     response = table_response(ROWS[:1], columns=COLUMNS, filename="職員.csv", encoding="cp932")
     assert response["Content-Type"] == "text/csv; charset=Shift_JIS"
-    assert "filename*=UTF-8''%E8%81%B7%E5%93%A1.csv" in response["Content-Disposition"]
+    assert "filename*=utf-8''%E8%81%B7%E5%93%A1.csv" in response["Content-Disposition"]
     response = table_response(ROWS, columns=COLUMNS, filename="職員.xlsx")
     assert response["Content-Type"].endswith("spreadsheetml.sheet")
     assert load(response.content)["A2"].value == "000123"
@@ -173,3 +177,113 @@ def test_report_errors_lists_export_errors_for_commands():
     command_error = report_errors(caught.value, out)
     assert out.getvalue().startswith("行 3 列 氏名: 「𠮷」は CP932 で出力できません")
     assert str(command_error) == caught.value.message
+
+
+# ------------------------------------------------------- machine-readable workbook
+
+HOUR_COLUMNS = (
+    Column("code", "職員番号", kind="code", required=True),
+    Column("title", "講座名", required=True),
+    Column("attended_on", "受講日", kind="date"),
+    Column("hours", "受講時間", kind="decimal"),
+    Column("fee", "受講料", kind="yen"),
+    Column("count", "回数", kind="int"),
+)
+HOURS = [
+    {
+        "code": "000123",
+        "title": "データ活用入門",
+        "attended_on": dt.date(2024, 5, 1),
+        "hours": Decimal("1.5"),
+        "fee": 7500,
+        "count": "1,200",  # numeric text becomes a number
+    },
+    {"code": "000124", "title": "=SUM(A1)", "attended_on": None, "hours": None, "fee": None},
+]
+
+
+def workbook(data: bytes):
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def test_workbook_has_one_table_a_sheet_with_one_header_row_and_no_merged_cells():
+    data = write_workbook(
+        [
+            Sheet("職員", COLUMNS, ROWS, wareki=("joined",)),
+            Sheet("受講[記録]", HOUR_COLUMNS, HOURS),
+            Sheet("空", COLUMNS[:2], []),
+        ]
+    )
+    book = workbook(data)
+    assert book.sheetnames == ["職員", "受講_記録_", "空"]
+    for sheet in book.worksheets:
+        assert sheet.merged_cells.ranges == set()
+        assert sheet.freeze_panes == "A2"
+        assert all(isinstance(c.value, str) and c.value for c in sheet[1])  # one header row
+    staff, hours, empty = book.worksheets
+    assert [c.value for c in staff[1]] == [
+        "職員番号",
+        "氏名",
+        "採用日",
+        "採用日（和暦）",
+        "受講料",
+        "デジタル人材",
+        "区分",
+    ]
+    assert staff.max_row == 3  # one record a row, nothing below
+    assert (empty.max_row, [c.value for c in empty[1]]) == (1, ["職員番号", "氏名"])
+    assert [c.value for c in hours[1]] == [c.header for c in HOUR_COLUMNS]
+
+
+def test_workbook_dates_are_iso_western_dates_with_wareki_beside():
+    staff = workbook(write_workbook([Sheet("職員", COLUMNS, ROWS, wareki=("joined",))]))["職員"]
+    joined, wareki = staff["C2"], staff["D2"]
+    assert joined.is_date
+    assert (joined.value, joined.number_format) == (dt.datetime(2020, 4, 1), "yyyy-mm-dd")
+    assert (wareki.value, wareki.data_type) == ("令和2年4月1日", "s")
+    assert (staff["C3"].value, staff["D3"].value) == (None, None)
+
+
+def test_workbook_numbers_are_numbers_and_text_stays_text():
+    hours = workbook(write_workbook([Sheet("受講", HOUR_COLUMNS, HOURS)]))["受講"]
+    code, _title, _day, time, fee, count = hours[2]
+    assert (code.value, code.data_type) == ("000123", "s")
+    assert (time.value, time.data_type) == (1.5, "n")
+    assert (fee.value, fee.data_type, fee.number_format) == (7500, "n", "#,##0")
+    assert (count.value, count.data_type) == (1200, "n")
+    assert (hours["B3"].value, hours["B3"].data_type) == ("'=SUM(A1)", "s")  # never a formula
+
+
+def test_workbook_refuses_a_number_column_holding_text_naming_the_sheet_and_cell():
+    rows = [{"code": "1", "title": "a", "hours": "1,5"}, {"code": "2", "title": "b", "fee": "無料"}]
+    with pytest.raises(TabularExportError) as caught:
+        write_workbook([Sheet("職員", COLUMNS, ROWS), Sheet("受講", HOUR_COLUMNS, rows)])
+    assert caught.value.lines() == [
+        "行 2 列 受講時間: 「1,5」は数値ではないため出力できません（シート「受講」）",
+        "行 3 列 受講料: 「無料」は数値ではないため出力できません（シート「受講」）",
+    ]
+
+
+def test_workbook_programming_mistakes_fail_loudly():
+    with pytest.raises(ValueError, match="at least one sheet"):
+        write_workbook([])
+    with pytest.raises(ValueError, match="duplicate sheet names"):
+        write_workbook([Sheet("職員", COLUMNS, []), Sheet("職員", COLUMNS, [])])
+    with pytest.raises(ValueError, match="not a date column"):
+        write_workbook([Sheet("職員", COLUMNS, [], wareki=("name",))])
+
+
+def test_workbook_sheets_read_back_with_their_columns():
+    data = write_workbook([Sheet("職員", COLUMNS, ROWS), Sheet("受講", HOUR_COLUMNS, HOURS[:1])])
+    table = read_table(data, columns=HOUR_COLUMNS, sheet="受講")
+    assert table.errors == []
+    assert table.rows[0].values == {**HOURS[0], "count": 1200}
+    staff = read_table(data, columns=COLUMNS, sheet="職員")
+    assert [r["code"] for r in staff.rows] == ["000123", "000124"]
+
+
+def test_workbook_response():
+    response = workbook_response([Sheet("職員", COLUMNS, ROWS)], filename="人材.xlsx")
+    assert response["Content-Type"].endswith("spreadsheetml.sheet")
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert workbook(response.content)["職員"]["A2"].value == "000123"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import pickle
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -12,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import CommandError, OutputWrapper
 
-from hagukumi.core import tabular_import
+from hagukumi.core import cli
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.tabular_import import (
     Column,
@@ -26,6 +28,7 @@ from hagukumi.core.tabular_import import (
     read_table,
     report_errors,
     run_import,
+    sources,
 )
 from hagukumi.orgs.models import Organization
 from hagukumi.orgs.tests.factories import OrganizationFactory
@@ -207,6 +210,50 @@ def test_int_from_xlsx_numbers():
     assert [e.message for e in table.errors] == ["小数は入力できません"]
 
 
+def test_int_accepts_thousands_separators_in_groups_of_three_only():
+    table = read_csv(
+        '職員番号,氏名,時間\n1,a,"1,500"\n2,b,"１，５００"\n3,c,"1,234,567"\n'
+        '4,d,"1,5"\n5,e,"15,00"\n6,f,"-1,500"\n7,g,"１，５"\n'
+    )
+    assert [r["hours"] for r in table.rows] == [1500, 1500, 1234567, -1500]
+    assert [str(e) for e in table.errors] == [
+        "行 5 列 時間: 「1,5」は数値ではありません（桁区切りの「,」は3桁ごと: 1,500）",
+        "行 6 列 時間: 「15,00」は数値ではありません（桁区切りの「,」は3桁ごと: 1,500）",
+        "行 8 列 時間: 「１，５」は数値ではありません（桁区切りの「,」は3桁ごと: 1,500）",
+    ]
+
+
+HOURS = (Column("title", "講座名", required=True), Column("hours", "受講時間", kind="decimal"))
+
+
+def test_decimal_reads_half_and_full_width_and_refuses_a_decimal_comma():
+    table = read_csv(
+        '講座名,受講時間\na,1.5\nb,１．５\nc,"1,5"\nd,"1,500.25"\ne,2\nf,\ng,abc\nh,−0.5\n',
+        columns=HOURS,
+    )
+    assert [r["hours"] for r in table.rows] == [
+        Decimal("1.5"),
+        Decimal("1.5"),
+        Decimal("1500.25"),
+        Decimal(2),
+        None,
+        Decimal("-0.5"),
+    ]
+    assert [str(e) for e in table.errors] == [
+        "行 4 列 受講時間: 「1,5」は数値ではありません（小数点は「.」: 1.5）",
+        "行 8 列 受講時間: 数値で入力してください",
+    ]
+
+
+def test_decimal_from_xlsx_numbers_is_what_excel_shows():
+    table = read_table(
+        xlsx_bytes([["講座名", "受講時間"], ["a", 1.5], ["b", 3], ["c", 0.1 + 0.2], ["d", True]]),
+        columns=HOURS,
+    )
+    assert [r["hours"] for r in table.rows] == [Decimal("1.5"), Decimal(3), Decimal("0.3")]
+    assert [str(e) for e in table.errors] == ["行 5 列 受講時間: 数値で入力してください"]
+
+
 def test_bool_words():
     words = ["○", "×", "はい", "いいえ", "1", "0", "たぶん", ""]
     text = "職員番号,氏名,デジタル人材\n" + "".join(f"{i},a,{w}\n" for i, w in enumerate(words))
@@ -309,6 +356,22 @@ def test_duplicate_headers_are_refused():
 def test_absent_optional_column_is_absent_from_values():
     row = only_row(read_csv("職員番号,氏名\n1,a\n"))
     assert "joined" not in row.values
+
+
+def test_absent_optional_column_reads_as_its_empty_value():
+    row = only_row(read_csv("職員番号,氏名\n1,a\n"))
+    assert (row["joined"], row.values["hours"], row["kind"]) == (None, None, None)
+    assert row.values["name"] == "a"
+    assert "hours" not in row
+    assert row.values.get("hours") is None
+    with pytest.raises(KeyError):
+        row["not_a_column"]
+    copied = pickle.loads(pickle.dumps(row.values))
+    assert (copied, copied["joined"]) == ({"code": "1", "name": "a"}, None)
+    text_only = read_csv(
+        "団体コード\n1\n", columns=(Column("code", "団体コード"), Column("memo", "備考"))
+    )
+    assert only_row(text_only)["memo"] == ""
 
 
 def test_no_header_row_found():
@@ -434,7 +497,7 @@ def test_zip_bomb_is_refused_before_openpyxl(monkeypatch):
 
 
 def test_total_uncompressed_size_is_capped(monkeypatch):
-    monkeypatch.setattr(tabular_import, "XLSX_MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(sources, "XLSX_MAX_UNCOMPRESSED_BYTES", 1000)
     with pytest.raises(TabularImportError, match="展開後の大きさ"):
         read_table(xlsx_bytes([HEADER, ["1", "a"]]), columns=COLUMNS)
 
@@ -468,7 +531,7 @@ def test_many_rows_stream_with_progress_callback():
 
 
 def test_rich_progress_on_a_terminal(monkeypatch, capsys):
-    monkeypatch.setattr(tabular_import, "PROGRESS_MIN_ROWS", 1)
+    monkeypatch.setattr(cli, "PROGRESS_MIN_ROWS", 1)
     monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
     table = read_table(
         xlsx_bytes([HEADER[:2], *[[str(i), "a"] for i in range(20)]]), columns=COLUMNS

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from hagukumi.core.models import Role
+from hagukumi.core.tenancy import Actor
 from hagukumi.frameworks.selectors import framework_export, framework_version_for_export
 from hagukumi.frameworks.services import framework_templates_load
 from hagukumi.orgs.models import Organization, OrganizationKind
@@ -53,9 +54,12 @@ def national(db: Any) -> Organization:
 @pytest.fixture
 def templates(national: Organization) -> dict[str, dict[str, Any]]:
     """Load the six templates; their exports by code."""
-    framework_templates_load()
+    system = Actor.system()
+    framework_templates_load(actor=system)
     return {
-        code: framework_export(framework_version=framework_version_for_export(identifier=code))
+        code: framework_export(
+            framework_version=framework_version_for_export(actor=system, identifier=code)
+        )
         for code in TEMPLATE_CODES
     }
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from hagukumi.core.errors import AccessDenied, ApplicationError
 from hagukumi.core.models import Role
-from hagukumi.core.tenancy import actor_for
+from hagukumi.core.tenancy import Actor, actor_for
 from hagukumi.frameworks.models import (
     Competency,
     Framework,
@@ -45,7 +45,7 @@ def _counts() -> tuple[int, ...]:
 def test_reload_is_idempotent(templates):
     before = _counts()
     stamps = list(FrameworkVersion.objects.values_list("id", "updated_at"))
-    changes = framework_templates_load()
+    changes = framework_templates_load(actor=Actor.system())
     assert {c.action for c in changes} == {"unchanged"}
     assert _counts() == before
     assert list(FrameworkVersion.objects.values_list("id", "updated_at")) == stamps
@@ -59,7 +59,7 @@ def test_changed_file_publishes_a_new_version(templates, tmp_path):
         path.read_text(encoding="utf-8").replace('name = "AI等活用"', 'name = "AI等の活用"'),
         encoding="utf-8",
     )
-    changes = {c.code: c for c in framework_templates_load(directory=data)}
+    changes = {c.code: c for c in framework_templates_load(actor=Actor.system(), directory=data)}
     assert changes["aomori"].action == "new_version"
     assert changes["aomori"].version == 2
     assert changes["mic"].action == "unchanged"
@@ -79,7 +79,7 @@ def test_a_bad_template_file_refuses_the_whole_load(national, tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(ApplicationError, match=r"sapporo\.toml.*apprentice.*重複"):
-        framework_templates_load(directory=data)
+        framework_templates_load(actor=Actor.system(), directory=data)
     assert Framework.objects.count() == 0
 
 

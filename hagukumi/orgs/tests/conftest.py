@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 
+from hagukumi.core.tenancy import Actor
 from hagukumi.orgs.models import Organization, Unit
 from hagukumi.orgs.services import unit_create
 
@@ -25,7 +26,7 @@ def make_tree(organization: Organization, fiscal_year: int = FY) -> dict[str, Un
     ]
     for code, name, kind, functions, parent in spec:
         units[code] = unit_create(
-            actor=None,
+            actor=Actor.command_line(organization),
             organization=organization,
             fiscal_year=fiscal_year,
             code=code,

@@ -175,3 +175,55 @@ def test_import_units_versioning_across_years(tmp_path: Path, sapporo: Organizat
         == "デジタル推進課"
     )
     assert units_as_of(organization=sapporo, fiscal_year=2027).node("0201").unit.name == "DX推進課"
+
+
+def test_import_units_names_the_organization(tmp_path: Path) -> None:
+    """--organization takes a unique name too: the demo 団体 has no code (issue #11 §6)."""
+    from hagukumi.orgs import demo
+
+    demo.load()
+    org = demo.demo_organization()
+    path = write(tmp_path, csv_bytes(*TREE_LINES))
+    out, _ = run(
+        "import_units", path, "--organization", "デモ市", "--fiscal-year", "2030", "--dry-run"
+    )
+    assert out.startswith("北海道デモ市（デモ） 令和12年度 (2030) の所属: 確認のみ")
+    assert "廃止 74件" in out  # the demo tree (80 units) against a file of 5
+    assert org is not None
+    assert not Unit.objects.filter(organization=org, valid_from_fy=2030).exists()
+
+
+def test_import_units_by_name_writes_as_the_command_line(
+    tmp_path: Path, sapporo: Organization
+) -> None:
+    from hagukumi.core.models import AuditEvent
+    from hagukumi.core.tenancy import COMMAND_LINE_LABEL
+
+    run("import_units", write(tmp_path, csv_bytes(*TREE_LINES)), "--organization", "札幌市")
+    assert len(units_as_of(organization=sapporo, fiscal_year=_this_year())) == 5
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).latest("id")
+    assert (event.actor_id, event.actor_username, event.organization_id) == (
+        None,
+        COMMAND_LINE_LABEL,
+        sapporo.pk,
+    )
+
+
+def test_import_units_ambiguous_name_lists_the_candidates(tmp_path: Path) -> None:
+    path = write(tmp_path, csv_bytes(*TREE_LINES))
+    with pytest.raises(CommandError) as exc:
+        run("import_units", path, "--organization", "府中市")
+    message = str(exc.value)
+    assert "「府中市」に当てはまる団体が2件あります" in message
+    assert "東京都府中市" in message
+    assert "広島県府中市" in message
+    assert "団体コードで指定してください" in message
+    assert not Unit.objects.exists()
+
+
+def _this_year() -> int:
+    from django.utils import timezone
+
+    from hagukumi.core.wareki import fiscal_year_of
+
+    return fiscal_year_of(timezone.localdate())

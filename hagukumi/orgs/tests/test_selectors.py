@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hagukumi.core.errors import AccessDenied, ApplicationError
-from hagukumi.core.tenancy import actor_for
+from hagukumi.core.tenancy import Actor, actor_for
 from hagukumi.orgs.models import Organization, Unit
 from hagukumi.orgs.selectors import (
     access_unit_by_id,
@@ -14,6 +14,7 @@ from hagukumi.orgs.selectors import (
     organization_search,
     unit_descendant_ids,
     unit_path,
+    unit_tree_for,
     unit_version_in,
     unit_versions,
     units_as_of,
@@ -120,7 +121,7 @@ def test_tree_as_of_in_one_query(organization: Organization, django_assert_num_q
 def test_tree_before_and_after_a_rename(organization: Organization) -> None:
     units = make_tree(organization)
     unit_update(
-        actor=None,
+        actor=Actor.command_line(organization),
         unit=units["01"],
         fiscal_year=2027,
         name="総務局",
@@ -155,7 +156,7 @@ def test_descendant_ids(organization: Organization) -> None:
 def test_descendant_ids_follow_the_code_across_versions(organization: Organization) -> None:
     units = make_tree(organization)
     renamed = unit_update(
-        actor=None,
+        actor=Actor.command_line(organization),
         unit=units["0101"],
         fiscal_year=2027,
         name="職員課",
@@ -183,7 +184,7 @@ def test_unit_path(organization: Organization) -> None:
 def test_unit_version_in_and_versions(organization: Organization) -> None:
     units = make_tree(organization)
     new = unit_update(
-        actor=None,
+        actor=Actor.command_line(organization),
         unit=units["0201"],
         fiscal_year=2028,
         name="DX推進課",
@@ -193,16 +194,25 @@ def test_unit_version_in_and_versions(organization: Organization) -> None:
     )
     assert unit_version_in(unit=units["0201"], fiscal_year=2029) == new
     assert unit_version_in(unit=new, fiscal_year=2027) == units["0201"]
-    assert [v.name for v in unit_versions(organization=organization, code="0201")] == [
+    actor = Actor.command_line(organization)
+    assert [v.name for v in unit_versions(actor=actor, code="0201")] == [
         "デジタル推進課",
         "DX推進課",
     ]
+    stranger = Actor.command_line(OrganizationFactory())
+    assert unit_versions(actor=stranger, code="0201") == []
 
 
 def test_fiscal_years_of(organization: Organization) -> None:
     units = make_tree(organization)
-    unit_close(actor=None, unit=units["010101"], fiscal_year=2028)
-    assert fiscal_years_of(organization=organization, around=2026) == [2028, 2027, 2026]
+    unit_close(actor=Actor.command_line(organization), unit=units["010101"], fiscal_year=2028)
+    actor = Actor.command_line(organization)
+    assert fiscal_years_of(actor=actor, around=2026) == [2028, 2027, 2026]
+    # Another 団体's versions are not offered.
+    assert fiscal_years_of(actor=Actor.command_line(OrganizationFactory()), around=2026) == [
+        2027,
+        2026,
+    ]
 
 
 def test_access_unit_by_id(organization: Organization, user_with_role) -> None:  # type: ignore[no-untyped-def]
@@ -214,3 +224,29 @@ def test_access_unit_by_id(organization: Organization, user_with_role) -> None: 
         access_unit_by_id(actor=stranger, unit_id=units["01"].pk)
     with pytest.raises(AccessDenied):
         access_unit_by_id(actor=mine, unit_id=Unit.objects.order_by("-pk").first().pk + 1)
+
+
+def test_unit_tree_for_is_the_actors_own_tree(organization: Organization, user_with_role) -> None:  # type: ignore[no-untyped-def]
+    make_tree(organization)
+    make_tree(OrganizationFactory())
+    tree = unit_tree_for(actor=actor_for(user_with_role("staff")), fiscal_year=FY)
+    assert tree.organization == organization
+    assert len(tree) == 5
+    assert {n.unit.organization_id for n in tree} == {organization.pk}
+
+
+def test_no_actor_sees_nothing(organization: Organization) -> None:
+    """None is never an actor: no tree, no unit, no history, no years of anybody's 団体."""
+    units = make_tree(organization)
+    nobody = None
+    with pytest.raises(AccessDenied):
+        unit_tree_for(actor=nobody, fiscal_year=FY)  # type: ignore[arg-type]
+    with pytest.raises(AccessDenied):
+        access_unit_by_id(actor=nobody, unit_id=units["01"].pk)  # type: ignore[arg-type]
+    assert unit_versions(actor=nobody, code="01") == []  # type: ignore[arg-type]
+    assert fiscal_years_of(actor=nobody, around=FY) == [FY + 1, FY]  # type: ignore[arg-type]
+    # The system actor has no 団体 either: the tree is not served to it.
+    with pytest.raises(AccessDenied):
+        unit_tree_for(actor=Actor.system(), fiscal_year=FY)
+    with pytest.raises(AccessDenied):
+        access_unit_by_id(actor=Actor.system(), unit_id=units["01"].pk)

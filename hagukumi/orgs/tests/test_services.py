@@ -7,11 +7,10 @@ import pytest
 from hagukumi.core.errors import AccessDenied, ApplicationError
 from hagukumi.core.models import AuditEvent, Role
 from hagukumi.core.tabular_import import TabularImportError
-from hagukumi.core.tenancy import actor_for
+from hagukumi.core.tenancy import COMMAND_LINE_LABEL, Actor, actor_for
 from hagukumi.orgs.models import Organization, Unit
 from hagukumi.orgs.selectors import units_as_of
 from hagukumi.orgs.services import (
-    COMMAND_LINE_USERNAME,
     parse_functions,
     unit_close,
     unit_create,
@@ -38,7 +37,7 @@ def import_csv(
     organization: Organization, *lines: str, fiscal_year: int = FY, dry_run: bool = False, **kw
 ):  # type: ignore[no-untyped-def]
     return units_import(
-        actor=None,
+        actor=Actor.command_line(organization),
         organization=organization,
         source=csv_bytes(*lines, **kw),
         filename="units.csv",
@@ -113,9 +112,49 @@ def test_editor_of_another_organization_may_not_edit(
 
 
 def test_command_line_writes_are_audited_as_such(organization: Organization) -> None:
-    unit_create(actor=None, organization=organization, fiscal_year=FY, code="9", name="新設課")
+    unit_create(
+        actor=Actor.command_line(organization),
+        organization=organization,
+        fiscal_year=FY,
+        code="9",
+        name="新設課",
+    )
     event = AuditEvent.objects.filter(action=AuditEvent.Action.CREATE).latest("id")
-    assert (event.actor_id, event.actor_username) == (None, COMMAND_LINE_USERNAME)
+    assert (event.actor_id, event.actor_username) == (None, COMMAND_LINE_LABEL)
+
+
+def test_no_actor_may_write_nothing(organization: Organization, tree) -> None:  # type: ignore[no-untyped-def]
+    """None is never "the trusted command line": every service refuses it."""
+    before = snapshot(organization)
+    audits = AuditEvent.objects.count()
+    nobody = None
+    with pytest.raises(AccessDenied):
+        unit_create(actor=nobody, organization=organization, fiscal_year=FY, code="9", name="x")  # type: ignore[arg-type]
+    with pytest.raises(AccessDenied):
+        unit_update(
+            actor=nobody,  # type: ignore[arg-type]
+            unit=tree["01"],
+            fiscal_year=FY,
+            name="改名部",
+            kind="部",
+            functions=[],
+            parent=None,
+        )
+    with pytest.raises(AccessDenied):
+        unit_close(actor=nobody, unit=tree["010101"], fiscal_year=FY)  # type: ignore[arg-type]
+    with pytest.raises(AccessDenied):
+        units_import(
+            actor=nobody,  # type: ignore[arg-type]
+            organization=organization,
+            source=csv_bytes(*TREE_LINES),
+            fiscal_year=FY,
+        )
+    # Nor the system actor (no 団体, no role), nor the command line of another 団体.
+    for actor in (Actor.system(), Actor.command_line(OrganizationFactory())):
+        with pytest.raises(AccessDenied):
+            unit_close(actor=actor, unit=tree["010101"], fiscal_year=FY)
+    assert snapshot(organization) == before
+    assert AuditEvent.objects.count() == audits
 
 
 # --- create / update / close ------------------------------------------------------
@@ -123,9 +162,21 @@ def test_command_line_writes_are_audited_as_such(organization: Organization) -> 
 
 def test_create_refuses_a_code_in_use_and_a_formula(organization: Organization, tree) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ApplicationError, match="既に使われています"):
-        unit_create(actor=None, organization=organization, fiscal_year=FY, code="01", name="重複部")
+        unit_create(
+            actor=Actor.command_line(organization),
+            organization=organization,
+            fiscal_year=FY,
+            code="01",
+            name="重複部",
+        )
     with pytest.raises(ApplicationError, match="数式"):
-        unit_create(actor=None, organization=organization, fiscal_year=FY, code="X", name="=1+1")
+        unit_create(
+            actor=Actor.command_line(organization),
+            organization=organization,
+            fiscal_year=FY,
+            code="X",
+            name="=1+1",
+        )
 
 
 def test_create_under_a_parent_of_another_organization_is_refused(
@@ -134,7 +185,7 @@ def test_create_under_a_parent_of_another_organization_is_refused(
     foreign = make_tree(OrganizationFactory())
     with pytest.raises(ApplicationError, match="同じ団体"):
         unit_create(
-            actor=None,
+            actor=Actor.command_line(organization),
             organization=organization,
             fiscal_year=FY,
             code="X",
@@ -145,7 +196,7 @@ def test_create_under_a_parent_of_another_organization_is_refused(
 
 def test_rename_in_a_later_year_keeps_the_old_version(organization: Organization, tree) -> None:  # type: ignore[no-untyped-def]
     new = unit_update(
-        actor=None,
+        actor=Actor.command_line(organization),
         unit=tree["0201"],
         fiscal_year=2027,
         name="DX推進課",
@@ -166,7 +217,7 @@ def test_rename_in_a_later_year_keeps_the_old_version(organization: Organization
 
 def test_change_in_the_first_year_is_made_in_place(organization: Organization, tree) -> None:  # type: ignore[no-untyped-def]
     same = unit_update(
-        actor=None,
+        actor=Actor.command_line(organization),
         unit=tree["0201"],
         fiscal_year=FY,
         name="DX推進課",
@@ -181,7 +232,7 @@ def test_change_in_the_first_year_is_made_in_place(organization: Organization, t
 def test_no_change_writes_nothing(organization: Organization, tree) -> None:  # type: ignore[no-untyped-def]
     before = AuditEvent.objects.count()
     unit_update(
-        actor=None,
+        actor=Actor.command_line(organization),
         unit=tree["0201"],
         fiscal_year=2030,
         name="デジタル推進課",
@@ -195,7 +246,7 @@ def test_no_change_writes_nothing(organization: Organization, tree) -> None:  # 
 
 def test_move_to_another_parent(organization: Organization, tree) -> None:  # type: ignore[no-untyped-def]
     unit_update(
-        actor=None,
+        actor=Actor.command_line(organization),
         unit=tree["0101"],
         fiscal_year=2027,
         name="人事課",
@@ -221,7 +272,7 @@ def test_move_under_itself_or_below_is_refused(organization: Organization, tree)
     for target in ("01", "010101"):
         with pytest.raises(ApplicationError, match="配下"):
             unit_update(
-                actor=None,
+                actor=Actor.command_line(organization),
                 unit=tree["01"],
                 fiscal_year=FY,
                 name="総務部",
@@ -232,7 +283,7 @@ def test_move_under_itself_or_below_is_refused(organization: Organization, tree)
 
 
 def test_close(organization: Organization, tree) -> None:  # type: ignore[no-untyped-def]
-    unit_close(actor=None, unit=tree["010101"], fiscal_year=2027)
+    unit_close(actor=Actor.command_line(organization), unit=tree["010101"], fiscal_year=2027)
     assert Unit.objects.get(pk=tree["010101"].pk).valid_to_fy == 2026
     assert units_as_of(organization=organization, fiscal_year=2027).node("010101") is None
     assert units_as_of(organization=organization, fiscal_year=2026).node("010101") is not None
@@ -240,19 +291,19 @@ def test_close(organization: Organization, tree) -> None:  # type: ignore[no-unt
 
 
 def test_close_in_the_first_year_deletes_the_version(organization: Organization, tree) -> None:  # type: ignore[no-untyped-def]
-    unit_close(actor=None, unit=tree["010101"], fiscal_year=FY)
+    unit_close(actor=Actor.command_line(organization), unit=tree["010101"], fiscal_year=FY)
     assert not Unit.objects.filter(pk=tree["010101"].pk).exists()
 
 
 def test_close_with_children_is_refused(organization: Organization, tree) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ApplicationError, match="人事課"):
-        unit_close(actor=None, unit=tree["01"], fiscal_year=2027)
+        unit_close(actor=Actor.command_line(organization), unit=tree["01"], fiscal_year=2027)
 
 
 def test_predecessors_record_a_merge(organization: Organization, tree) -> None:  # type: ignore[no-untyped-def]
-    unit_close(actor=None, unit=tree["010101"], fiscal_year=2027)
+    unit_close(actor=Actor.command_line(organization), unit=tree["010101"], fiscal_year=2027)
     merged = unit_create(
-        actor=None,
+        actor=Actor.command_line(organization),
         organization=organization,
         fiscal_year=2027,
         code="0102",
@@ -395,7 +446,7 @@ def test_import_xlsx_keeps_leading_zeros(organization: Organization) -> None:
         [["001", "総務部", None, "部", "総務"], ["00101", "人事課", "001", "課", "人事、研修"]]
     )
     units_import(
-        actor=None,
+        actor=Actor.command_line(organization),
         organization=organization,
         source=data,
         filename="units.xlsx",
@@ -422,7 +473,7 @@ def assert_refused(
     audits = AuditEvent.objects.count()
     with pytest.raises(TabularImportError) as exc:
         units_import(
-            actor=None,
+            actor=Actor.command_line(organization),
             organization=organization,
             source=source,
             filename=filename,
@@ -510,3 +561,52 @@ def test_every_error_is_reported_at_once(organization: Organization) -> None:
         ),
     )
     assert len(lines) == 3
+
+
+# --- import: optional columns ------------------------------------------------------
+
+
+def import_only(organization: Organization, header: str, *lines: str, fiscal_year: int = FY):  # type: ignore[no-untyped-def]
+    return units_import(
+        actor=Actor.command_line(organization),
+        organization=organization,
+        source="\r\n".join([header, *lines]).encode("utf-8-sig"),
+        filename="units.csv",
+        fiscal_year=fiscal_year,
+        progress=False,
+    )
+
+
+def test_import_without_the_functions_column(organization: Organization) -> None:
+    """所属コード,所属名,上位所属コード,区分 and no 機能: accepted (issue #11 §6)."""
+    summary = import_only(
+        organization, "所属コード,所属名,上位所属コード,区分", "01,総務部,,部", "0101,人事課,01,課"
+    )
+    assert summary.counts["new"] == 2
+    tree = units_as_of(organization=organization, fiscal_year=FY)
+    assert tree.node("0101").parent.unit.code == "01"
+    assert tree.node("0101").unit.functions == []
+
+
+def test_import_with_only_the_required_columns(organization: Organization) -> None:
+    summary = import_only(organization, "所属コード,所属名", "01,総務部", "02,企画部")
+    assert summary.counts["new"] == 2
+    assert [n.unit.kind for n in units_as_of(organization=organization, fiscal_year=FY)] == [
+        "",
+        "",
+    ]
+
+
+def test_a_file_without_kind_or_functions_keeps_those_of_existing_units(
+    organization: Organization, tree
+) -> None:  # type: ignore[no-untyped-def]
+    header = "所属コード,所属名,上位所属コード"
+    lines = [",".join(line.split(",")[:3]) for line in TREE_LINES]
+    lines[4] = "0201,DX推進課,02"
+    summary = import_only(organization, header, *lines, fiscal_year=2027)
+    assert (summary.counts["changed"], summary.counts["unchanged"]) == (1, 4)
+    renamed = units_as_of(organization=organization, fiscal_year=2027).node("0201").unit
+    assert (renamed.name, renamed.kind, renamed.functions) == ("DX推進課", "課", ["情報政策"])
+    assert units_as_of(organization=organization, fiscal_year=2027).node("0101").unit.functions == [
+        "人事"
+    ]

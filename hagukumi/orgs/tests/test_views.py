@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from hagukumi.core.access import view_roles
+from hagukumi.core.errors import AccessDenied
 from hagukumi.core.models import AuditEvent, Role
 from hagukumi.orgs import views
 from hagukumi.orgs.models import Organization, Unit
@@ -162,9 +163,10 @@ def test_add_a_child_unit(
     node = units_as_of(organization=organization, fiscal_year=FY).node("010102")
     assert node.parent.unit.code == "0101"
     assert node.unit.functions == ["人事", "給与"]
-    assert AuditEvent.objects.filter(
-        action=AuditEvent.Action.CREATE, target_id=str(node.unit.pk)
-    ).exists()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, target_id=str(node.unit.pk))
+    # Where it came from is the audit context's (middleware), not a service parameter.
+    assert event.path == reverse("orgs:unit_create")
+    assert event.ip_address == "127.0.0.1"
 
 
 def test_add_with_errors_shows_them_accessibly(client: Client, user_with_role, tree) -> None:  # type: ignore[no-untyped-def]
@@ -282,3 +284,37 @@ def test_import_token_of_another_session_is_refused(
     response = other.post(reverse("orgs:unit_import_confirm"), {"token": token})
     assert response.status_code == 302
     assert not Unit.objects.filter(organization=organization).exists()
+
+
+# --- AccessDenied from a service ------------------------------------------------------
+
+
+def _denied(**kwargs):  # type: ignore[no-untyped-def]
+    raise AccessDenied()
+
+
+@pytest.mark.parametrize(
+    ("service", "url", "data"),
+    [
+        ("unit_create", "create", {"fy": FY, "code": "9", "name": "新設課"}),
+        ("unit_update", "edit", {"fy": FY, "name": "改名課", "kind": "課"}),
+        ("unit_close", "close", {"fy": 2027}),
+        ("units_import", "import", {"fiscal_year": FY}),
+    ],
+)
+def test_access_denied_by_a_service_is_a_404(  # type: ignore[no-untyped-def]
+    client: Client, user_with_role, tree, monkeypatch, service: str, url: str, data: dict
+) -> None:
+    """AccessDenied is not an ApplicationError: no form error, no message, just 404."""
+    monkeypatch.setattr(views, service, _denied)
+    login(client, user_with_role, Role.HR)
+    urls = {
+        "create": reverse("orgs:unit_create"),
+        "edit": reverse("orgs:unit_edit", args=[tree["0101"].pk]),
+        "close": reverse("orgs:unit_close", args=[tree["010101"].pk]),
+        "import": reverse("orgs:unit_import"),
+    }
+    if url == "import":
+        data = {**data, "file": upload(csv_bytes(*TREE_LINES))}
+    response = client.post(urls[url], data)
+    assert response.status_code == 404

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from hagukumi.core.models import AuditEvent, ImportJob
+from hagukumi.core.tenancy import Actor
 from hagukumi.people.models import Staff
 from hagukumi.people.roster_import import staff_import
 from hagukumi.people.tests.conftest import roster_file, roster_row
@@ -136,6 +137,9 @@ def test_export_staff(organization, tree, tmp_path):  # type: ignore[no-untyped-
     call("export_staff", "--organization", organization.code, "--format", "xlsx", "-o", str(xlsx))
     # The export reads back in: the same staff, unchanged.
     summary = staff_import(
-        actor=None, organization=organization, source=xlsx, effective_date=dt.date.today()
+        actor=Actor.command_line(organization),
+        organization=organization,
+        source=xlsx,
+        effective_date=dt.date.today(),
     )
     assert summary.unchanged == 3

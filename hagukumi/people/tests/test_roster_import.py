@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 
 from hagukumi.core.tabular_import import TabularImportError
+from hagukumi.core.tenancy import Actor
 from hagukumi.people.models import Assignment, Staff, StaffQualification
 from hagukumi.people.roster_import import qualifications_import, staff_import
 from hagukumi.people.selectors import staff_as_of
@@ -20,7 +21,9 @@ DAY = dt.date(2026, 4, 1)
 
 def run(organization, data, **kw):  # type: ignore[no-untyped-def]
     kw.setdefault("effective_date", DAY)
-    return staff_import(actor=None, organization=organization, source=data, **kw)
+    return staff_import(
+        actor=Actor.command_line(organization), organization=organization, source=data, **kw
+    )
 
 
 def errors_of(exc: pytest.ExceptionInfo[TabularImportError]) -> list[str]:
@@ -268,7 +271,10 @@ def test_qualifications_import(organization, tree):  # type: ignore[no-untyped-d
         + '000001,ITパスポート,R6.5.1,"7,500",10000,,\r\n000002,sg,2024-06-01,7500,,1980,1200\r\n'
     )
     summary = qualifications_import(
-        actor=None, organization=organization, source=good.encode(), filename="q.csv"
+        actor=Actor.command_line(organization),
+        organization=organization,
+        source=good.encode(),
+        filename="q.csv",
     )
     assert summary.new == 2
     record = StaffQualification.objects.get(staff__number="000001")
@@ -278,7 +284,10 @@ def test_qualifications_import(organization, tree):  # type: ignore[no-untyped-d
         dt.date(2024, 5, 1),
     )
     again = qualifications_import(
-        actor=None, organization=organization, source=good.encode(), filename="q.csv"
+        actor=Actor.command_line(organization),
+        organization=organization,
+        source=good.encode(),
+        filename="q.csv",
     )
     assert again.unchanged == 2
     bad = (
@@ -289,7 +298,10 @@ def test_qualifications_import(organization, tree):  # type: ignore[no-untyped-d
     )
     with pytest.raises(TabularImportError) as exc:
         qualifications_import(
-            actor=None, organization=organization, source=bad.encode(), filename="q.csv"
+            actor=Actor.command_line(organization),
+            organization=organization,
+            source=bad.encode(),
+            filename="q.csv",
         )
     lines = errors_of(exc)
     assert "行 2 列 受験料: 小数は入力できません" in lines

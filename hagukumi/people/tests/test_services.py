@@ -8,7 +8,7 @@ import pytest
 
 from hagukumi.core.errors import AccessDenied, ApplicationError
 from hagukumi.core.models import AuditEvent, Role
-from hagukumi.core.tenancy import actor_for
+from hagukumi.core.tenancy import Actor, actor_for
 from hagukumi.frameworks.services import (
     framework_adopt,
     framework_templates_load,
@@ -97,7 +97,7 @@ def test_subsidy_templates_quote_the_seed():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def framework(organization, user_with_role):  # type: ignore[no-untyped-def]
-    framework_templates_load()
+    framework_templates_load(actor=Actor.system())
     dx = actor_for(user_with_role(Role.DX_OFFICE), organization.pk)
     adopted = framework_adopt(actor=dx, template_code="mic", organization=organization)
     framework_version_publish(actor=dx, framework_version=adopted.versions.get())
@@ -124,9 +124,15 @@ def _record(staff, **fees):  # type: ignore[no-untyped-def]
 
 
 def test_subsidy_rules(organization, tree, framework):  # type: ignore[no-untyped-def]
-    ibara = subsidy_rule_adopt(actor=None, organization=organization, template_code="ibara")
-    gotsu = subsidy_rule_adopt(actor=None, organization=organization, template_code="gotsu")
-    kasama = subsidy_rule_adopt(actor=None, organization=organization, template_code="kasama")
+    ibara = subsidy_rule_adopt(
+        actor=Actor.command_line(organization), organization=organization, template_code="ibara"
+    )
+    gotsu = subsidy_rule_adopt(
+        actor=Actor.command_line(organization), organization=organization, template_code="gotsu"
+    )
+    kasama = subsidy_rule_adopt(
+        actor=Actor.command_line(organization), organization=organization, template_code="kasama"
+    )
     staff = StaffFactory(organization=organization, unit=tree["0101"])
     assert (
         subsidy_evaluate(rule=ibara, record=_record(staff, exam_fee=7500, course_fee=10000)).amount
@@ -140,7 +146,7 @@ def test_subsidy_rules(organization, tree, framework):  # type: ignore[no-untype
     non_leader = subsidy_evaluate(rule=kasama, record=record)
     assert (non_leader.eligible, non_leader.amount, non_leader.message) == (False, None, "対象外")
     designation_create(
-        actor=None,
+        actor=Actor.command_line(organization),
         staff=staff,
         talent_type_code="dx-leader",
         method=DesignationMethod.RECOMMENDED,
@@ -151,7 +157,9 @@ def test_subsidy_rules(organization, tree, framework):  # type: ignore[no-untype
     assert (leader.eligible, leader.amount, leader.message) == (True, None, RATE_NOT_SET)
     assert RATE_NOT_SET == "補助率が未設定です"
     with pytest.raises(ApplicationError, match="採用済み"):
-        subsidy_rule_adopt(actor=None, organization=organization, template_code="ibara")
+        subsidy_rule_adopt(
+            actor=Actor.command_line(organization), organization=organization, template_code="ibara"
+        )
 
 
 # ------------------------------------------------------------------- designations
@@ -349,7 +357,9 @@ def test_edits_follow_the_matrix(organization, tree, framework, dx, hr, user_wit
             qualification_code="it-passport",
             obtained_on=dt.date(2025, 6, 1),
         )
-    subsidy_rule_adopt(actor=None, organization=organization, template_code="ibara")
+    subsidy_rule_adopt(
+        actor=Actor.command_line(organization), organization=organization, template_code="ibara"
+    )
     profile = staff_profile(actor=me, staff_id=staff.pk)
     assert profile.qualifications is not None
     assert profile.qualifications[0].subsidies[0].amount == 3750

@@ -343,3 +343,92 @@ def test_no_application_after_the_deadline(organization, tree, me):  # type: ign
     assert response.status_code == 400
     assert "締切を過ぎたため応募できません" in response.content.decode()
     assert not JobApplication.objects.exists()
+
+
+# ------------------------------------------------------------ audit and refusals
+
+
+def _open_challenge(organization: Any, unit: Any) -> JobChallenge:
+    today = timezone.localdate()
+    return JobChallenge.objects.create(
+        organization=organization,
+        kind=JobChallengeKind.JOB_CHALLENGE,
+        title="窓口改革プロジェクト",
+        unit=unit,
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=5),
+        fiscal_year=2026,
+    )
+
+
+def test_failed_profile_edit_writes_one_view_row(me):  # type: ignore[no-untyped-def]
+    staff, client = me
+    views = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, target_id=str(staff.pk))
+    before = views.count()
+    response = client.post(
+        reverse("people:my_profile"),
+        {"action": "qualification", "qualification": "it-passport", "obtained_on": "いつか"},
+    )
+    assert response.status_code == 400
+    assert "取得年月日" in response.content.decode()
+    assert views.count() == before + 1  # like one visit of the page
+    assert not staff.qualifications.exists()
+
+
+def test_a_people_service_refusing_is_404_in_its_view(organization, tree, me, user_with_role):  # type: ignore[no-untyped-def]
+    _staff, client = me
+    challenge = _open_challenge(organization, tree["0201"])
+    client.post(
+        reverse("people:challenge_apply", kwargs={"pk": challenge.pk}), {"motivation": "挑戦したい"}
+    )
+    application = JobApplication.objects.get()
+    # 人事担当 may open the page, but only the applicant withdraws: the service says AccessDenied.
+    hr = _client(user_with_role(Role.HR))
+    url = reverse("people:application_withdraw", kwargs={"pk": application.pk})
+    assert hr.post(url).status_code == 404
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.APPLIED
+
+
+def test_access_denied_from_a_profile_service_is_404(me, monkeypatch):  # type: ignore[no-untyped-def]
+    from hagukumi.core.errors import AccessDenied
+    from hagukumi.people.views import profile
+
+    def refuse(**_kwargs: Any) -> None:
+        raise AccessDenied()
+
+    monkeypatch.setattr(profile, "staff_career_intent_update", refuse)
+    _staff, client = me
+    response = client.post(
+        reverse("people:my_profile"), {"action": "career_intent", "career_intent": "x"}
+    )
+    assert response.status_code == 404
+
+
+def test_web_writes_record_where_they_came_from(organization, tree, me, user_with_role):  # type: ignore[no-untyped-def]
+    staff, client = me
+    where = {"REMOTE_ADDR": "192.0.2.10", "HTTP_USER_AGENT": "HagukumiTest/1.0"}
+    mine = reverse("people:my_profile")
+    client.post(mine, {"action": "career_intent", "career_intent": "窓口のDX"}, **where)  # 更新
+    client.post(
+        mine,
+        {"action": "qualification", "qualification": "it-passport", "obtained_on": "2025-06-01"},
+        **where,
+    )  # 登録
+    hr = _client(user_with_role(Role.HR))
+    detail = reverse("people:staff_detail", kwargs={"pk": staff.pk})
+    hr.post(
+        detail, {"action": "appraisal", "aptitude_notes": "調整", "evaluation_notes": "A"}, **where
+    )
+    challenge = _open_challenge(organization, tree["0201"])
+    apply = reverse("people:challenge_apply", kwargs={"pk": challenge.pk})
+    client.post(apply, {"motivation": "挑戦したい"}, **where)  # 登録
+
+    writes = list(
+        AuditEvent.objects.filter(
+            action__in=[AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE]
+        ).order_by("id")
+    )
+    assert [e.path for e in writes] == [mine, mine, detail, apply]
+    for event in writes:
+        assert (event.ip_address, event.user_agent) == ("192.0.2.10", "HagukumiTest/1.0")

@@ -1,4 +1,9 @@
-"""hagukumi import_cases PATH… [--visibility 公開|団体内] [--organization CODE] [--dry-run]."""
+"""hagukumi import_cases PATH… [--visibility 公開|団体内] [--organization CODE] [--dry-run].
+
+Without --organization the cases are imported by the system actor (公開 only: the
+seed documents, a library shared by every 団体); with it, by the command line for
+that 団体 (団体コード or unique 団体名), which owns what it imports.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hagukumi.cases.services import case_import_paths, parse_visibility
 from hagukumi.core.errors import ApplicationError
-from hagukumi.orgs.selectors import organization_by_code
+from hagukumi.core.tenancy import Actor
+from hagukumi.orgs.selectors import organization_by_code_or_name
 
 
 class Command(BaseCommand):
@@ -23,7 +29,9 @@ class Command(BaseCommand):
             "--visibility", default="公開", help="公開範囲: 公開（既定）または 団体内"
         )
         parser.add_argument(
-            "--organization", metavar="CODE", help="取り込む団体の団体コード（団体内では必須）"
+            "--organization",
+            metavar="CODE",
+            help="取り込む団体の団体コードまたは団体名（団体内では必須）",
         )
         parser.add_argument("--dry-run", action="store_true", help="確認だけして保存しない")
 
@@ -37,9 +45,13 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         try:
-            owner = organization_by_code(organization) if organization else None
+            actor = (
+                Actor.command_line(organization_by_code_or_name(organization))
+                if organization
+                else Actor.system()
+            )
             report = case_import_paths(
-                paths=paths, visibility=parse_visibility(visibility), owner=owner, dry_run=dry_run
+                actor=actor, paths=paths, visibility=parse_visibility(visibility), dry_run=dry_run
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc

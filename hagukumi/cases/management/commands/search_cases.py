@@ -1,4 +1,7 @@
-"""hagukumi search_cases QUERY [--json] [--limit N] [--offset N] [--filter F=V]… | --batch FILE."""
+"""hagukumi search_cases QUERY [--json] [--limit N] [--offset N] [--filter F=V]… | --batch FILE.
+
+Searches as the system actor: every case of every 団体, 団体内 ones included.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hagukumi.cases.search import case_search, parse_filter_args
 from hagukumi.core.errors import ApplicationError
+from hagukumi.core.tenancy import Actor
 
 
 class Command(BaseCommand):
@@ -38,7 +42,7 @@ class Command(BaseCommand):
             if options["query"] is None:
                 raise CommandError("検索語（または --batch FILE）を指定してください。")
             result = case_search(
-                actor=None,
+                actor=Actor.system(),
                 query=options["query"],
                 filters=filters,
                 sort=options["sort"],
@@ -65,7 +69,7 @@ class Command(BaseCommand):
         for line in lines:
             try:
                 data = case_search(
-                    actor=None,
+                    actor=Actor.system(),
                     query=line,
                     filters=filters,
                     sort=options["sort"],

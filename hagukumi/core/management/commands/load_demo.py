@@ -9,31 +9,26 @@ before the apps that build on it.
 
 from __future__ import annotations
 
-from importlib import import_module
+import sys
 from types import ModuleType
 from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 from hagukumi.core.errors import ApplicationError
 
 
 def demo_modules() -> list[tuple[str, ModuleType]]:
     """(app label, module) of every installed hagukumi app that has a `demo` module."""
+    autodiscover_modules("demo")  # Django's own discovery: imports every `<app>.demo`
     found = []
     for app_config in apps.get_app_configs():
-        if not app_config.name.startswith("hagukumi."):
-            continue
-        name = f"{app_config.name}.demo"
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        found.append((app_config.label, module))
+        module = sys.modules.get(f"{app_config.name}.demo")
+        if app_config.name.startswith("hagukumi.") and module is not None:
+            found.append((app_config.label, module))
     return found
 
 

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.tabular_export import write_table
+from hagukumi.core.tenancy import Actor
 from hagukumi.frameworks.export_table import FRAMEWORK_COLUMNS, framework_table_rows
 from hagukumi.frameworks.selectors import framework_export, framework_version_for_export
 
@@ -43,7 +44,9 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         try:
-            found = framework_version_for_export(identifier=framework, version=framework_version)
+            found = framework_version_for_export(
+                actor=Actor.system(), identifier=framework, version=framework_version
+            )
             content = framework_export(framework_version=found)
             if format == "json":
                 text = json.dumps(content, ensure_ascii=False, indent=2) + "\n"

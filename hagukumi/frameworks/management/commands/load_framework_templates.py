@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from hagukumi.core.errors import ApplicationError
+from hagukumi.core.tenancy import Actor
 from hagukumi.frameworks.services import framework_templates_load
 
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            changes = framework_templates_load()
+            # Templates belong to no 団体: the operator across every 団体 loads them.
+            changes = framework_templates_load(actor=Actor.system())
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         for change in changes:

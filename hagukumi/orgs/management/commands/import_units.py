@@ -1,4 +1,4 @@
-"""hagukumi import_units FILE --organization CODE [--fiscal-year FY] [--dry-run]."""
+"""hagukumi import_units FILE --organization CODE|NAME [--fiscal-year FY] [--dry-run]."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from hagukumi.core.cli import command_audit_context, report_errors
 from hagukumi.core.errors import ApplicationError
-from hagukumi.core.tabular_import import TabularImportError, report_errors
+from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of, format_fiscal_year, parse_fiscal_year
-from hagukumi.orgs.selectors import organization_by_code
+from hagukumi.orgs.selectors import organization_by_code_or_name
 from hagukumi.orgs.services import units_import
 
 
@@ -21,7 +22,8 @@ class Command(BaseCommand):
         "列: 所属コード, 所属名, 上位所属コード, 区分, 機能"
         "（機能は「、」または「,」区切り）。ファイルはその年度の組織全体を表し、"
         "ファイルにない所属はその年度から廃止します。誤りが1件でもあれば何も登録しません。"
-        "コマンドラインの実行者は権限確認なしで実行できます（サーバーの管理者）。"
+        "コマンドラインの実行者は指定した団体の人事担当・DX推進担当・システム管理者として"
+        "実行します（監査ログの利用者は「コマンドライン」）。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,7 +31,9 @@ class Command(BaseCommand):
             "file", type=Path, help="xlsx または CSV（UTF-8 BOM付き / UTF-8 / CP932）"
         )
         parser.add_argument(
-            "--organization", required=True, help="団体コード（6桁、検査数字付き。5桁も可）"
+            "--organization",
+            required=True,
+            help="団体コード（6桁、検査数字付き。5桁も可）または団体名（札幌市、デモ市など）",
         )
         parser.add_argument(
             "--fiscal-year",
@@ -51,21 +55,20 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         try:
-            org = organization_by_code(organization)
+            org = organization_by_code_or_name(organization)
             fy = _fiscal_year(fiscal_year)
             if not file.is_file():
                 raise ApplicationError(f"ファイル {file} が見つかりません。")
-            summary = units_import(
-                actor=None,  # the command line: see hagukumi.orgs.services
-                organization=org,
-                source=file,
-                filename=file.name,
-                fiscal_year=fy,
-                dry_run=dry_run,
-            )
-        except TabularImportError as exc:
-            raise report_errors(exc, self.stderr) from exc
-        except ApplicationError as exc:
+            with command_audit_context("import_units"):
+                summary = units_import(
+                    actor=Actor.command_line(org),
+                    organization=org,
+                    source=file,
+                    filename=file.name,
+                    fiscal_year=fy,
+                    dry_run=dry_run,
+                )
+        except ApplicationError as exc:  # TabularImportError too: one line per row error
             raise report_errors(exc, self.stderr) from exc
         heading = "確認のみ（登録していません）" if dry_run else "取り込みました"
         self.stdout.write(f"{org.display_full_name} {format_fiscal_year(fy)} の所属: {heading}")

@@ -1,4 +1,4 @@
-"""hagukumi export_staff --organization CODE --format csv|xlsx [--encoding utf-8-sig|cp932]."""
+"""hagukumi export_staff --organization CODE|NAME --format csv|xlsx [--encoding utf-8-sig|cp932]."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.tabular_import import report_errors
-from hagukumi.orgs.selectors import organization_by_code
-from hagukumi.people.selectors import command_line_actor, staff_export
+from hagukumi.core.tenancy import Actor
+from hagukumi.orgs.selectors import organization_by_code_or_name
+from hagukumi.people.selectors import staff_export
 
 
 class Command(BaseCommand):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--organization", required=True, help="団体コード")
+        parser.add_argument("--organization", required=True, help="団体コードまたは団体名")
         parser.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
         parser.add_argument("--encoding", choices=("utf-8-sig", "cp932"), default="utf-8-sig")
         parser.add_argument("--output", "-o", type=Path, help="出力先（既定: 職員台帳.xlsx/.csv）")
@@ -38,9 +39,9 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         try:
-            org = organization_by_code(organization)
+            org = organization_by_code_or_name(organization)
             data = staff_export(
-                actor=command_line_actor(org),
+                actor=Actor.command_line(org),
                 filters={"include_retired": "1"} if include_retired else None,
                 format=format,  # type: ignore[arg-type]
                 encoding=encoding,  # type: ignore[arg-type]

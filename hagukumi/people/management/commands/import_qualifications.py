@@ -1,4 +1,4 @@
-"""hagukumi import_qualifications FILE --organization CODE [--dry-run]."""
+"""hagukumi import_qualifications FILE --organization CODE|NAME [--dry-run]."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.jobs import EXIT_BUSY, JobBusy, job_run_inline
 from hagukumi.core.tabular_import import report_errors
-from hagukumi.orgs.selectors import organization_by_code
+from hagukumi.orgs.selectors import organization_by_code_or_name
 from hagukumi.people.import_jobs import QUALIFICATIONS_KIND
 
 
@@ -23,21 +23,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="xlsx または CSV")
-        parser.add_argument("--organization", required=True, help="団体コード")
+        parser.add_argument("--organization", required=True, help="団体コードまたは団体名")
         parser.add_argument("--dry-run", action="store_true", help="登録せずに結果だけ示す")
 
     def handle(
         self, *args: Any, file: Path, organization: str, dry_run: bool, **options: Any
     ) -> None:
         try:
-            org = organization_by_code(organization)
+            org = organization_by_code_or_name(organization)
             if not file.is_file():
                 raise ApplicationError(f"ファイル {file} が見つかりません。")
             job = job_run_inline(
                 organization=org,
                 kind=QUALIFICATIONS_KIND,
                 source=file,
-                options={"dry_run": dry_run, "command_line": True},
+                options={"dry_run": dry_run},
             )
         except JobBusy as exc:
             self.stderr.write(exc.message)

@@ -1,4 +1,4 @@
-"""hagukumi import_staff FILE --organization CODE [--dry-run] [--retire-missing]
+"""hagukumi import_staff FILE --organization CODE|NAME [--dry-run] [--retire-missing]
 [--effective-date YYYY-MM-DD]."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hagukumi.core.errors import ApplicationError
 from hagukumi.core.jobs import EXIT_BUSY, JobBusy, job_run_inline
 from hagukumi.core.tabular_import import report_errors
 from hagukumi.core.wareki import parse_date
-from hagukumi.orgs.selectors import organization_by_code
+from hagukumi.orgs.selectors import organization_by_code_or_name
 from hagukumi.people.import_jobs import STAFF_KIND
 
 
@@ -29,7 +29,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="xlsx または CSV（UTF-8 BOM付き / CP932）")
-        parser.add_argument("--organization", required=True, help="団体コード（6桁。5桁も可）")
+        parser.add_argument(
+            "--organization", required=True, help="団体コード（6桁。5桁も可）または団体名"
+        )
         parser.add_argument("--dry-run", action="store_true", help="登録せずに結果だけ示す")
         parser.add_argument(
             "--retire-missing",
@@ -52,7 +54,7 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         try:
-            org = organization_by_code(organization)
+            org = organization_by_code_or_name(organization)
             day = _date(effective_date)
             if not file.is_file():
                 raise ApplicationError(f"ファイル {file} が見つかりません。")
@@ -64,7 +66,6 @@ class Command(BaseCommand):
                     "effective_date": day.isoformat(),
                     "dry_run": dry_run,
                     "retire_missing": retire_missing,
-                    "command_line": True,
                 },
             )
         except JobBusy as exc:

@@ -3,9 +3,7 @@
 - キャリア志向: 職員本人 (`staff_career_intent_update`)
 - 評価/適性: 人事担当 (`staff_appraisal_update`)
 - 資格: 職員本人 adds, 人事担当 too (`staff_qualification_add`)
-- 指定: DX推進担当 (hagukumi.people.designations)
-- roster and 資格 files: 人事担当 (hagukumi.people.roster_import)
-- 庁内公募: hagukumi.people.job_challenges
+- the login of a staff record: 人事担当 (`staff_user_link`)
 """
 
 from __future__ import annotations
@@ -17,12 +15,16 @@ from django.db import IntegrityError, transaction
 from hagukumi.core.access import require_role
 from hagukumi.core.audit import audit_record
 from hagukumi.core.errors import AccessDenied, ApplicationError
+from hagukumi.core.model_update import model_update
 from hagukumi.core.models import AuditEvent, Role, User
 from hagukumi.core.tenancy import Actor
 from hagukumi.people.models import Qualification, Staff, StaffQualification
 from hagukumi.people.roster_import import staff_search_key
-from hagukumi.people.selectors import access_staff_by_id
+from hagukumi.people.selectors.access import access_staff_by_id
 from hagukumi.people.visibility import FieldGroup, staff_editable_groups
+
+
+_LABELS = {"aptitude_notes": "適性", "evaluation_notes": "評価"}
 
 
 def _require_edit(actor: Actor, staff: Staff, group: FieldGroup) -> None:
@@ -35,10 +37,17 @@ def staff_career_intent_update(*, actor: Actor, staff_id: int, text: str) -> Sta
     """職員本人 writes their キャリア志向."""
     staff = access_staff_by_id(actor=actor, staff_id=staff_id)
     _require_edit(actor, staff, FieldGroup.CAREER_INTENT)
-    staff.career_intent = text.strip()
-    staff.search_key = staff_search_key(staff)
-    staff.full_clean(validate_unique=False, validate_constraints=False)
-    staff.save(update_fields=["career_intent", "search_key", "updated_at"])
+    intent = text.strip()
+    staff, changed = model_update(
+        instance=staff,
+        fields=["career_intent", "search_key"],
+        data={
+            "career_intent": intent,
+            "search_key": staff_search_key(staff, career_intent=intent),
+        },
+    )
+    if not changed:
+        return staff
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
@@ -55,14 +64,21 @@ def staff_appraisal_update(
     """人事担当 writes 適性 and 評価 notes."""
     staff = access_staff_by_id(actor=actor, staff_id=staff_id)
     _require_edit(actor, staff, FieldGroup.APPRAISAL)
-    staff.aptitude_notes = aptitude_notes.strip()
-    staff.evaluation_notes = evaluation_notes.strip()
-    staff.save(update_fields=["aptitude_notes", "evaluation_notes", "updated_at"])
+    staff, changed = model_update(
+        instance=staff,
+        fields=["aptitude_notes", "evaluation_notes"],
+        data={
+            "aptitude_notes": aptitude_notes.strip(),
+            "evaluation_notes": evaluation_notes.strip(),
+        },
+    )
+    if not changed:
+        return staff
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         target=staff,
-        detail={"fields": ["適性", "評価"]},
+        detail={"fields": [_LABELS[name] for name in changed]},
     )
     return staff
 
@@ -115,12 +131,11 @@ def staff_qualification_add(
 
 
 @transaction.atomic
-def staff_user_link(*, actor: Actor | None, staff: Staff, user: User | None) -> Staff:
-    """Link a login to a staff record so that its user is 職員本人 (人事担当; None: CLI)."""
-    if actor is not None:
-        require_role(actor, Role.HR)
-        if actor.organization_id != staff.organization_id:
-            raise AccessDenied()
+def staff_user_link(*, actor: Actor, staff: Staff, user: User | None) -> Staff:
+    """Link a login to a staff record so that its user is 職員本人 (人事担当 of the 団体)."""
+    require_role(actor, Role.HR)
+    if actor.organization_id != staff.organization_id:
+        raise AccessDenied()
     staff.user = user
     try:
         with transaction.atomic():
@@ -132,7 +147,6 @@ def staff_user_link(*, actor: Actor | None, staff: Staff, user: User | None) -> 
         action=AuditEvent.Action.UPDATE,
         target=staff,
         organization=staff.organization,
-        username="" if actor is not None else "コマンドライン",
         detail={"user": user.get_username() if user is not None else None},
     )
     return staff
