@@ -41,6 +41,7 @@ check: install
 	DEBUG=true $(BIN)/mypy hagukumi
 	$(BIN)/djlint --lint hagukumi
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_conventions.py
 
 pytest: pytest-sqlite pytest-postgres
 

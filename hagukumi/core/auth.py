@@ -58,7 +58,6 @@ def login_attempt(*, username: str, password: str, request: HttpRequest) -> User
         make_password(password)  # spend the hashing time anyway: no timing hint
         audit_record(
             request=request,
-            actor=None,
             username=username,
             action=AuditEvent.Action.LOGIN_FAILED,
             detail={"reason": "unknown_username"},
@@ -149,6 +148,8 @@ def session_logout(*, request: HttpRequest, reason: str = "") -> None:
 def organization_select(*, request: HttpRequest, actor: Actor, organization_id: int) -> Actor:
     """Make one of the actor's 団体 the active one for this session."""
     if organization_id not in {org.pk for org in actor.organizations}:
+        raise AccessDenied()
+    if actor.user is None:
         raise AccessDenied()
     request.session[SESSION_ORGANIZATION_KEY] = organization_id
     return actor_for(actor.user, organization_id)

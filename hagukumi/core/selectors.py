@@ -140,8 +140,8 @@ def current_user_for(*, actor: Actor) -> CurrentUser:
     """The calling user, their active 団体 and their roles in it (for `GET /api/v1/me`)."""
     org = actor.organization
     return CurrentUser(
-        username=actor.user.username,
-        display_name=str(actor.user),
+        username=actor.audit_username,
+        display_name=str(actor.user) if actor.user is not None else actor.display_name,
         organization=(
             OrganizationSummary(
                 id=org.pk,

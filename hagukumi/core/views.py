@@ -192,7 +192,42 @@ def audit_export_csv(request: HttpRequest) -> HttpResponse:
 @public_view
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:
-    """Liveness for load balancers: the app answers and the database is reachable."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+    """Readiness for load balancers and `make run`: "ok", or 503 with the Japanese reasons.
+
+    Not ready when the database cannot be reached, when migrations are not all
+    applied, or when the static files are served from a manifest (DEBUG off) that
+    this process has not loaded (collectstatic not run before the server started:
+    every page would be a 500).
+    """
+    # Imported here so that this function stays self-contained.
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.db import DatabaseError
+    from django.db.migrations.executor import MigrationExecutor
+
+    problems: list[str] = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        problems.append(f"データベースに接続できません（{type(exc).__name__}）。")
+    else:
+        if pending:
+            problems.append(
+                f"データベースの移行が済んでいません（未適用 {len(pending)}件）。"
+                "`hagukumi migrate` を実行してください。"
+            )
+    manifest_name = getattr(staticfiles_storage, "manifest_name", None)
+    if manifest_name and not getattr(staticfiles_storage, "hashed_files", None):
+        problems.append(
+            f"静的ファイルの一覧（{manifest_name}）がありません。"
+            "`hagukumi collectstatic --noinput` を実行してから、サーバーを起動し直してください。"
+        )
+    if problems:
+        body = "\n".join(["ng", *problems])
+        response = HttpResponse(body, status=503, content_type="text/plain; charset=utf-8")
+    else:
+        response = HttpResponse("ok", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response

@@ -19,8 +19,8 @@ from hagukumi.people.models import (
     JobChallengeKind,
     SpecialDepartment,
 )
-from hagukumi.people.visibility import FieldGroup
 from hagukumi.people.selectors.form_choices import CODE_KINDS, SearchChoices
+from hagukumi.people.visibility import FieldGroup
 
 _MB = 1024 * 1024
 

@@ -519,9 +519,7 @@ def qualifications_import(
         record, changed = model_update(instance=record, fields=fees, data=fees, clean=False)
         if not changed:
             return RowOutcome("unchanged", key=label)
-        return RowOutcome(
-            "changed", key=label, changes={n: (before[n], fees[n]) for n in changed}
-        )
+        return RowOutcome("changed", key=label, changes={n: (before[n], fees[n]) for n in changed})
 
     summary = run_import(
         table, apply=apply, dry_run=dry_run, label=QUALIFICATION_LABEL, progress=progress

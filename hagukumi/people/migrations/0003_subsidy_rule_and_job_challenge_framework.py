@@ -5,21 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('frameworks', '0001_initial'),
-        ('people', '0002_catalogue'),
+        ("frameworks", "0001_initial"),
+        ("people", "0002_catalogue"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='jobchallenge',
-            name='framework',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='frameworks.framework', verbose_name='フレームワーク'),
+            model_name="jobchallenge",
+            name="framework",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="frameworks.framework",
+                verbose_name="フレームワーク",
+            ),
         ),
         migrations.AddField(
-            model_name='subsidyrule',
-            name='framework',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='frameworks.framework', verbose_name='フレームワーク'),
+            model_name="subsidyrule",
+            name="framework",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="frameworks.framework",
+                verbose_name="フレームワーク",
+            ),
         ),
     ]

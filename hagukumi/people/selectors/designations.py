@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 
 from hagukumi.core.access import require_role
 from hagukumi.core.audit import audit_record
@@ -69,9 +69,9 @@ def designation_list(*, actor: Actor, include_revoked: bool = False) -> list[Des
     if FieldGroup.DESIGNATIONS not in searchable_groups(actor):
         raise AccessDenied()
     scope = staff_scope(actor)
-    qs: QuerySet[Designation] = Designation.objects.filter(
-        organization_id=actor.organization_id or 0
-    ).select_related("staff__unit")
+    qs = Designation.objects.filter(organization_id=actor.organization_id or 0).select_related(
+        "staff__unit"
+    )
     if not scope.whole_organization:
         qs = qs.filter(staff__unit_id__in=scope.unit_ids)
     if not include_revoked:

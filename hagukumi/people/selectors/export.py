@@ -19,8 +19,8 @@ from hagukumi.people.selectors.designations import TalentTypeLabels
 from hagukumi.people.selectors.search import (
     StaffSearchFilters,
     staff_rows,
-    staff_with_lists,
     staff_search_queryset,
+    staff_with_lists,
 )
 from hagukumi.people.visibility import FieldGroup, fields_of, searchable_groups, staff_scope
 
@@ -143,4 +143,3 @@ def staff_export(
         },
     )
     return data
-

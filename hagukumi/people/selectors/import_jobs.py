@@ -25,6 +25,7 @@ __all__ = [
 
 PEOPLE_JOB_KINDS = (STAFF_KIND, QUALIFICATIONS_KIND)
 
+
 def access_roster_job_by_id(*, actor: Actor, job_id: int | str) -> ImportJob:
     """A people import job of the actor's 団体, for its 人事担当; AccessDenied (404) otherwise."""
     require_role(actor, Role.HR)

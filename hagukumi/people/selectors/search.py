@@ -418,4 +418,3 @@ def staff_search(
         limit=limit,
         filters=parsed,
     )
-

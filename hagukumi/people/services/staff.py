@@ -23,7 +23,6 @@ from hagukumi.people.roster_import import staff_search_key
 from hagukumi.people.selectors.access import access_staff_by_id
 from hagukumi.people.visibility import FieldGroup, staff_editable_groups
 
-
 _LABELS = {"aptitude_notes": "適性", "evaluation_notes": "評価"}
 
 

@@ -108,7 +108,10 @@ def test_a_second_framework_sharing_a_code_never_mixes(organization, tree, mic, 
     assert choices[talent_type_key(framework=mic, code="dx-leader")] == (
         f"DX推進リーダー（{mic.name}）"
     )
-    assert choices[talent_type_key(framework=mic, code="general-staff")] == f"一般行政職員（{mic.name}）"
+    assert (
+        choices[talent_type_key(framework=mic, code="general-staff")]
+        == f"一般行政職員（{mic.name}）"
+    )
     assert choices[talent_type_key(framework=sapporo, code="dx-leader")] == (
         f"{RENAMED}（{sapporo.name}）"
     )

@@ -81,6 +81,7 @@ def challenge_new_view(request: HttpRequest) -> HttpResponse:
                 unit=units[str(data["unit"])],
                 description=data["description"],
                 talent_type_code=data["talent_type_code"] or "",
+                framework=data["framework"],
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
                 capacity=data["capacity"],

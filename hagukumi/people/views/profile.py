@@ -227,6 +227,7 @@ def _profile_post(
                     actor=actor,
                     staff=staff,
                     talent_type_code=data["talent_type_code"],
+                    framework=data["framework"],
                     method=data["method"],
                     status=data["status"],
                     from_fy=data["from_fy"],
