@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test check lint pytest pytest-sqlite pytest-postgres bench-smoke screenshots browser-deps clean
+.PHONY: install run dev test check lint pytest pytest-sqlite pytest-postgres bench-smoke screenshots browser-deps clean
 
 install: $(STAMP)
 
@@ -19,12 +19,36 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/uv pip install --quiet -p $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
-run: install
+# The demo through the production path: DEBUG off, gunicorn, WhiteNoise (hashed,
+# compressed static files), the Japanese error pages. Plain http on the loopback,
+# so HAGUKUMI_HTTPS=false (no secure cookies, no HSTS). The demo-only SECRET_KEY
+# is made once under var/ and passed in the environment, as production does.
+DEMO_SECRET_KEY := var/demo_secret_key
+DEMO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
+DEMO_ENV = DEBUG=false HAGUKUMI_HTTPS=false ALLOWED_HOSTS='$(DEMO_ALLOWED_HOSTS)' \
+  SECRET_KEY="$$(cat $(DEMO_SECRET_KEY))"
+
+run: install $(DEMO_SECRET_KEY)
+	$(DEMO_ENV) $(BIN)/hagukumi migrate --noinput
+	$(DEMO_ENV) $(BIN)/hagukumi load_demo
+	$(DEMO_ENV) $(BIN)/hagukumi collectstatic --noinput -v 0
+	@$(DEMO_ENV) $(BIN)/hagukumi demo_logins
+	@# The import worker (ImportJob) runs beside the server and stops with it.
+	$(DEMO_ENV) $(BIN)/hagukumi run_jobs & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEMO_ENV) $(BIN)/gunicorn hagukumi.wsgi:application --bind $(HOST):$(PORT) --workers 2 \
+	    --no-control-socket
+
+$(DEMO_SECRET_KEY): | $(STAMP)
+	mkdir -p $(@D)
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@.tmp
+	chmod 600 $@.tmp && mv $@.tmp $@
+
+# Development: DEBUG=true, Django's runserver (reloads on change, debug pages).
+dev: install
 	mkdir -p var
 	DEBUG=true $(BIN)/hagukumi migrate --noinput
 	DEBUG=true $(BIN)/hagukumi load_demo
 	@DEBUG=true $(BIN)/hagukumi demo_logins
-	@# The import worker (ImportJob) runs beside the server and stops with it.
 	DEBUG=true $(BIN)/hagukumi run_jobs & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=true $(BIN)/hagukumi runserver $(HOST):$(PORT)
 

@@ -12,3 +12,8 @@ urlpatterns = [
     path("cases/", include("hagukumi.cases.urls")),
     path("people/", include("hagukumi.people.urls")),
 ]
+
+# Django's default 400/403/404 handlers render templates/400.html, 403.html and
+# 404.html (Japanese, in the design); the 500 page must survive a broken database
+# or static manifest, so it has its own handler.
+handler500 = "hagukumi.core.error_views.server_error"

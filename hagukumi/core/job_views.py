@@ -29,8 +29,9 @@ POLL_SECONDS = 1
 
 
 def _context(page: JobPage) -> dict[str, object]:
-    crumbs: list[tuple[str, str]] = [("ホーム", reverse("core:home"))]
-    if page.upload_url and page.kind.upload_label:
+    home = reverse("core:home")
+    crumbs: list[tuple[str, str]] = [("ホーム", home)]
+    if page.upload_url and page.kind.upload_label and page.upload_url != home:
         crumbs.append((page.kind.upload_label, page.upload_url))
     crumbs.append((f"取込 #{page.job.pk}", ""))
     return {

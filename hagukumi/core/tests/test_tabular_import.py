@@ -669,3 +669,15 @@ def test_report_errors_for_commands():
     report_errors(TabularImportError("ファイルが空です。"), plain)
     assert plain.getvalue() == ""
     assert error.lines(limit=1) == [error.message, "行 3 列 氏名: 必須です", "…ほか 1 件"]
+
+
+def test_cli_helpers_live_in_core_cli_and_are_re_exported():
+    from hagukumi.core import tabular_import
+    from hagukumi.core.audit import audit_context
+
+    assert tabular_import.report_errors is cli.report_errors
+    assert tabular_import.ProgressOption is cli.ProgressOption
+    with cli.command_audit_context("import_units") as context:
+        assert audit_context() is context
+        assert (context.path, context.ip_address) == ("コマンドライン: hagukumi import_units", None)
+    assert audit_context().path == ""
