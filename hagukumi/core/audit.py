@@ -82,9 +82,8 @@ class AuditContext:
     path: str = ""
 
 
-_audit_context: ContextVar[AuditContext] = ContextVar(
-    "hagukumi_audit_context", default=AuditContext()
-)
+_NO_CONTEXT = AuditContext()
+_audit_context: ContextVar[AuditContext] = ContextVar("hagukumi_audit_context", default=_NO_CONTEXT)
 
 
 def audit_context() -> AuditContext:
