@@ -29,12 +29,14 @@ DEMO_ENV = DEBUG=false HAGUKUMI_HTTPS=false ALLOWED_HOSTS='$(DEMO_ALLOWED_HOSTS)
   SECRET_KEY="$$(cat $(DEMO_SECRET_KEY))"
 
 run: install $(DEMO_SECRET_KEY)
-	$(DEMO_ENV) $(BIN)/hagukumi migrate --noinput
-	$(DEMO_ENV) $(BIN)/hagukumi load_demo
-	$(DEMO_ENV) $(BIN)/hagukumi collectstatic --noinput -v 0
+	@echo "== DEBUG=false HAGUKUMI_HTTPS=false SECRET_KEY=<$(DEMO_SECRET_KEY)>: migrate, load_demo, collectstatic"
+	@$(DEMO_ENV) $(BIN)/hagukumi migrate --noinput
+	@$(DEMO_ENV) $(BIN)/hagukumi load_demo
+	@$(DEMO_ENV) $(BIN)/hagukumi collectstatic --noinput -v 0
 	@$(DEMO_ENV) $(BIN)/hagukumi demo_logins
+	@echo "== gunicorn (2 workers) on http://$(HOST):$(PORT)/ and hagukumi run_jobs; Ctrl-C stops both"
 	@# The import worker (ImportJob) runs beside the server and stops with it.
-	$(DEMO_ENV) $(BIN)/hagukumi run_jobs & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@$(DEMO_ENV) $(BIN)/hagukumi run_jobs & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(DEMO_ENV) $(BIN)/gunicorn hagukumi.wsgi:application --bind $(HOST):$(PORT) --workers 2 \
 	    --no-control-socket
 

@@ -28,16 +28,15 @@ from hagukumi.cases.models import Case, FactKind, Visibility
 from hagukumi.cases.search import FACET_FIELDS, SearchHit, case_search, similar_cases, snippet_html
 from hagukumi.cases.selectors import case_browse, case_detail, case_export
 from hagukumi.cases.services import IMPORT_ROLES, STATUS_LABELS, FileOutcome, case_import_file
-from hagukumi.core.access import role_required
+from hagukumi.core.access import EVERY_ROLE, role_required
 from hagukumi.core.errors import ApplicationError
-from hagukumi.core.models import Role
 from hagukumi.core.tabular_export import CsvEncoding, ExportFormat, table_response
 from hagukumi.core.tabular_import import Column
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import format_fiscal_year
 from hagukumi.core.web import actor_of, htmx_target, is_htmx, page_number, window_page
 
-ALL_ROLES = tuple(Role.values)
+ALL_ROLES = EVERY_ROLE
 PAGE_SIZE = 20
 FACET_VALUES_SHOWN = 12
 EXCERPT_CHARS = 120

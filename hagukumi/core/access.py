@@ -46,6 +46,9 @@ if TYPE_CHECKING:
     from ninja import NinjaAPI
 
 NOT_FOUND_MESSAGE = "見つかりません。"
+# Every role: `role_required(*EVERY_ROLE)` = any user holding some role in the active 団体
+# (unlike `role_required()`, which admits any logged-in user).
+EVERY_ROLE: tuple[str, ...] = tuple(Role.values)
 
 View = Callable[..., HttpResponse]
 M = TypeVar("M", bound=Model)

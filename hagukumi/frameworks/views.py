@@ -18,9 +18,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from hagukumi.core.access import role_required
+from hagukumi.core.access import EVERY_ROLE, role_required
 from hagukumi.core.errors import AccessDenied, ApplicationError
-from hagukumi.core.models import Role
 from hagukumi.core.tabular_export import table_response
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.web import actor_of, is_htmx
@@ -52,7 +51,7 @@ from hagukumi.frameworks.selectors import (
 from hagukumi.frameworks.skill_map import SKILL_MAP_COLUMNS, skill_map_matrix, skill_map_rows
 from hagukumi.frameworks.version_diff import framework_content_diff
 
-ALL_ROLES = tuple(Role.values)
+ALL_ROLES = EVERY_ROLE
 EDITOR_ROLES = tuple(services.EDITOR_ROLES)
 MIC_LABELS = {value: label for value, label in MicType.choices if value}
 

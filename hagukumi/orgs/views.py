@@ -17,9 +17,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from hagukumi.core.access import role_required
+from hagukumi.core.access import EVERY_ROLE, role_required
 from hagukumi.core.errors import ApplicationError
-from hagukumi.core.models import Role
 from hagukumi.core.tabular_import import TabularImportError
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of, format_fiscal_year
@@ -42,7 +41,7 @@ from hagukumi.orgs.services import (
     units_import,
 )
 
-ALL_ROLES = tuple(Role.values)
+ALL_ROLES = EVERY_ROLE
 IMPORT_PURPOSE = "orgs_units"
 _MIN_FY, _MAX_FY = 1989, 2999
 

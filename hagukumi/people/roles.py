@@ -7,10 +7,10 @@ change of "who may search" is one edit.
 
 from __future__ import annotations
 
+from hagukumi.core.access import EVERY_ROLE as EVERY_ROLE  # re-export
 from hagukumi.core.models import Role
 
-# The DX推進リーダー名簿: whom to ask is for every user of the 団体.
-EVERY_ROLE: tuple[str, ...] = tuple(Role.values)
+# The DX推進リーダー名簿: whom to ask is for every user of the 団体 (EVERY_ROLE, from core).
 # Profiles, 庁内公募 and the staff API: the roles that work with staff records.
 PEOPLE_ROLES: tuple[str, ...] = (Role.HR, Role.DX_OFFICE, Role.UNIT_HEAD, Role.STAFF)
 # 人材検索, its export and the list of designations (所属長: unit and below).

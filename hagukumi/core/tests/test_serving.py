@@ -28,7 +28,13 @@ from hagukumi.core.models import Role
 
 ROOT = Path(__file__).resolve().parents[3]
 MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
-ENGLISH_DEFAULTS = (b"Not Found", b"Server Error", b"Bad Request", b"Forbidden", b"CSRF")
+ENGLISH_DEFAULTS = (
+    b"Not Found",
+    b"Server Error",
+    b"Bad Request",
+    b"Forbidden",
+    b"verification failed",
+)
 
 
 # A test-only URL conf: the site's URLs plus views that fail in each way. ------
