@@ -28,11 +28,13 @@ DEMO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
 DEMO_ENV = DEBUG=false HAGUKUMI_HTTPS=false ALLOWED_HOSTS='$(DEMO_ALLOWED_HOSTS)' \
   SECRET_KEY="$$(cat $(DEMO_SECRET_KEY))"
 
-run: install $(DEMO_SECRET_KEY)
-	@echo "== DEBUG=false HAGUKUMI_HTTPS=false SECRET_KEY=<$(DEMO_SECRET_KEY)>: migrate, load_demo, collectstatic"
+# collectstatic (hashing and brotli/gzip) only when a static file or a dependency changed.
+STATIC_MANIFEST := $(or $(HAGUKUMI_DATA_DIR),var)/static/staticfiles.json
+
+run: install $(DEMO_SECRET_KEY) $(STATIC_MANIFEST)
+	@echo "== DEBUG=false HAGUKUMI_HTTPS=false SECRET_KEY=<$(DEMO_SECRET_KEY)>: migrate, load_demo"
 	@$(DEMO_ENV) $(BIN)/hagukumi migrate --noinput
 	@$(DEMO_ENV) $(BIN)/hagukumi load_demo
-	@$(DEMO_ENV) $(BIN)/hagukumi collectstatic --noinput -v 0
 	@$(DEMO_ENV) $(BIN)/hagukumi demo_logins
 	@echo "== gunicorn (2 workers) on http://$(HOST):$(PORT)/ and hagukumi run_jobs; Ctrl-C stops both"
 	@# The import worker (ImportJob) runs beside the server and stops with it.
@@ -44,6 +46,11 @@ $(DEMO_SECRET_KEY): | $(STAMP)
 	mkdir -p $(@D)
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@.tmp
 	chmod 600 $@.tmp && mv $@.tmp $@
+
+$(STATIC_MANIFEST): requirements.lock hagukumi/settings.py $(shell find hagukumi -path '*/static/*' -type f) | $(STAMP) $(DEMO_SECRET_KEY)
+	@echo "== collectstatic into $(@D) (hashed names, .br/.gz)"
+	@$(DEMO_ENV) $(BIN)/hagukumi collectstatic --noinput -v 0
+	@touch $@
 
 # Development: DEBUG=true, Django's runserver (reloads on change, debug pages).
 dev: install

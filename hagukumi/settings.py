@@ -8,6 +8,7 @@ production-only file.
 from pathlib import Path
 
 import environ
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "hagukumi.core.middleware.AuditContextMiddleware",
+    "hagukumi.core.middleware.PrivateResponseMiddleware",
     "hagukumi.core.middleware.IdleSessionTimeoutMiddleware",
     "hagukumi.core.middleware.TenantMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -172,6 +174,13 @@ STORAGES = {
 }
 if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+# With DEBUG off, `hagukumi collectstatic` writes hashed names (served with a far-future
+# immutable Cache-Control) plus .br/.gz copies into STATIC_ROOT, and WhiteNoise serves
+# them from there; pages fail (and /healthz/ says why) until it has run. Only hashed
+# names are kept (every template links through {% static %}), and source maps are not
+# compressed (they are large and only developer tools read them).
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_ROOT = HAGUKUMI_DATA_DIR / "media"
 
 # Web uploads are capped at 20 MB (tabular_import enforces it with a Japanese message).

@@ -8,3 +8,9 @@ class AssessmentsConfig(AppConfig):
     name = "hagukumi.assessments"
     label = "assessments"
     verbose_name = "アセスメント"
+
+    def ready(self) -> None:
+        from hagukumi.assessments.selectors.framework_usage import assessment_items_using
+        from hagukumi.frameworks.usage import register_usage_checker
+
+        register_usage_checker("assessments", assessment_items_using)

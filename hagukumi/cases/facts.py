@@ -7,10 +7,17 @@ has no such unit and is never a fact. On top of that, a few cheap rules keep
 the list short enough to read: one person or one hour is not a target (各所属
 1名, 1人1台), a range end (5～6名) or a population (人口92.9万人) is not one.
 
-``per_year`` is set when the sentence says the figure recurs: 毎年, 毎年度,
-年間N名, 1年あたり, 次年度以降, or a 第N期 cohort (cohorts of a programme are
-yearly). ``fiscal_year`` is the 年度 written before the number in the same
-clause (令和13年度までには計210名 → 2031).
+The head count of a 団体's staff (職員約3,600人の12.5%, 職員数3,600人) is the
+base of a target, not one.
+
+``per_year`` is set when the figure's own clause (between 、・。 and tabs) says
+it recurs: 毎年, 毎年度, 年間N名, 1年あたり, 次年度以降, or a 第N期 cohort (cohorts
+of a programme are yearly), with no other number between the word and the
+figure (年間5回以内(2時間…) is about the 5回). A figure per session (2時間以上/回)
+is never per year. ``fiscal_year`` is the 年度 written before the number in the
+same clause (令和13年度までには計210名 → 2031), else right after it in that
+clause (32名（令和6年度）), else the 年度 the sentence opens with
+(令和6年度は、…32名が修了); a relative year (次年度以降) in between means none.
 """
 
 from __future__ import annotations
@@ -81,9 +88,23 @@ FISCAL_YEAR_RE = re.compile(
     r"|[RH][0-9]{1,2}(?:年度|(?=まで))"
     r"|(?:19|20)[0-9]{2}(?:\((?:令和|平成)(?:[0-9]{1,2}|元)\))?年度"
 )
+# A year stated relative to another (次年度以降): the figure has no 年度 of its own.
+_YEAR_OR_RELATIVE_RE = re.compile(
+    rf"(?P<absolute>{FISCAL_YEAR_RE.pattern})|(?P<relative>次年度|翌年度|来年度|前年度|昨年度)"
+)
+# After a figure: it is counted per session or per person (2時間以上/回), not per year.
+_PER_OTHER_RE = re.compile(r"^(?:以上|以下|未満|程度|前後|まで)?\s*[/／]\s*(?:回|人|名|日|件|コマ)")
+# Before a head count: the staff of the 団体 (職員約3,600人, 職員数は3,600人).
+_STAFF_TOTAL_BEFORE = re.compile(r"職員(?:数|総数)[はがの:：\s（(]*(?:約|およそ|概ね)?$")
+_STAFF_ABOUT_BEFORE = re.compile(r"職員[はがの:：\s（(]*(?:約|およそ|概ね)$")
+_STAFF_BEFORE = re.compile(r"職員[はがの:：\s（(]*$")
+_BASE_AFTER = ("の", "中", "に対", "）", ")")
 # Full-width ASCII (２４００, ％, ～ stays) and the ideographic space to ASCII.
 _WIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _CLAUSE_BREAK = re.compile(r"[・、。;；\t]")
+# Breaks between items of a list or cells of a row: a sentence's opening 年度 stops there.
+_ITEM_BREAK = re.compile(r"[・。;；\t]")
+_DIGIT = re.compile(r"[0-9]")
 _CJK = re.compile(r"[\u3400-\u9fff々]")
 _BLOCK_TAG = re.compile(r"</?(?:p|div|ul|ol|li|br|tr|td|th|table|h[1-6])\b[^>]*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^>]{0,500}>")
@@ -169,7 +190,6 @@ def _cut(line: str) -> list[str]:
 
 def _facts_in(sentence: str, position: int) -> list[ExtractedFact]:
     found: list[ExtractedFact] = []
-    per_year = PER_YEAR_RE.search(sentence) is not None
     for match in FACT_RE.finditer(sentence):
         unit = match["unit"]
         kind = UNIT_KIND[unit]
@@ -187,6 +207,8 @@ def _facts_in(sentence: str, position: int) -> list[ExtractedFact]:
             continue
         if re.search(r"各[^\s、。0-9]{1,4}$", before) or sentence.startswith("ずつ", end):
             continue  # a per-unit rule (各所属1名, 二人ずつ), not a count
+        if kind == FactKind.PEOPLE and _is_staff_total(before, sentence[end:]):
+            continue  # the 団体's staff, the base a target is a share of
         value = parse_number(number)
         if value is None or value == 0 or value < MIN_VALUE.get(kind, 0):
             continue
@@ -197,8 +219,8 @@ def _facts_in(sentence: str, position: int) -> list[ExtractedFact]:
                 kind=kind,
                 value=value,
                 unit=unit,
-                fiscal_year=_fiscal_year_before(before),
-                per_year=per_year,
+                fiscal_year=_fiscal_year_of(sentence, start, end),
+                per_year=_is_per_year(sentence, start, end),
                 sentence=_clip(sentence, start),
                 position=position + start,
             )
@@ -206,14 +228,61 @@ def _facts_in(sentence: str, position: int) -> list[ExtractedFact]:
     return found
 
 
-def _fiscal_year_before(before: str) -> int | None:
-    """The 年度 written earlier in the same clause (令和13年度までには計210名 → 2031)."""
+def _is_staff_total(before: str, after: str) -> bool:
+    """職員約3,600人 / 職員数3,600人 / 職員3,600名のうち: the staff, not people to train."""
+    if _STAFF_TOTAL_BEFORE.search(before) or _STAFF_ABOUT_BEFORE.search(before):
+        return True
+    return _STAFF_BEFORE.search(before) is not None and after.startswith(_BASE_AFTER)
+
+
+def _is_per_year(sentence: str, start: int, end: int) -> bool:
+    """A recurrence word in the figure's own clause, with no other number in between."""
+    if _PER_OTHER_RE.match(sentence[end:]):
+        return False
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, start)), default=0)
+    next_break = _CLAUSE_BREAK.search(sentence, end)
+    clause_end = next_break.start() if next_break else len(sentence)
+    for marker in PER_YEAR_RE.finditer(sentence, clause_start, clause_end):
+        if marker.end() <= start:
+            between = sentence[marker.end() : start]
+        elif marker.start() >= end:
+            between = sentence[end : marker.start()]
+        else:
+            continue
+        if not _DIGIT.search(between):
+            return True
+    return False
+
+
+def _fiscal_year_of(sentence: str, start: int, end: int) -> int | None:
+    """The 年度 a figure is for (see the module docstring for where it is looked for)."""
+    before = sentence[:start]
     clause = _CLAUSE_BREAK.split(before)[-1]
-    matches = list(FISCAL_YEAR_RE.finditer(clause))
+    found = _last_year(clause)
+    if found is not None:
+        return found or None
+    after = _CLAUSE_BREAK.split(sentence[end:])[0]
+    next_figure = FACT_RE.search(after)
+    year = FISCAL_YEAR_RE.search(after[: next_figure.start()] if next_figure else after)
+    if year is not None:
+        return _parse_year(year.group(0))
+    return _last_year(_ITEM_BREAK.split(before)[-1]) or None
+
+
+def _last_year(text: str) -> int | None:
+    """The last 年度 stated in ``text``: its year, 0 for a relative one, None for none."""
+    matches = list(_YEAR_OR_RELATIVE_RE.finditer(text))
     if not matches:
         return None
+    last = matches[-1]
+    if last.group("relative"):
+        return 0
+    return _parse_year(last.group(0)) or 0
+
+
+def _parse_year(written: str) -> int | None:
     try:
-        return parse_fiscal_year(matches[-1].group(0).replace("年度", "") + "年度")
+        return parse_fiscal_year(written.replace("年度", "") + "年度")
     except ValueError:
         return None
 

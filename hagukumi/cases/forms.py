@@ -32,14 +32,17 @@ class CaseSearchForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    sort = forms.ChoiceField(label="並び順", choices=SORT_CHOICES, required=False)
+    # Not a ChoiceField: an unknown order from an old link falls back to relevance
+    # instead of making the page an error page (the select is written by the template).
+    sort = forms.CharField(label="並び順", required=False)
 
     def clean_q(self) -> str:
         # A longer query is cut (not refused) like the search service does.
         return str(self.cleaned_data.get("q") or "")[:MAX_QUERY_CHARS]
 
     def clean_sort(self) -> str:
-        return str(self.cleaned_data.get("sort") or "relevance")
+        sort = str(self.cleaned_data.get("sort") or "")
+        return sort if sort in dict(SORT_CHOICES) else "relevance"
 
 
 def search_filters(params: QueryDict) -> dict[str, list[str]]:

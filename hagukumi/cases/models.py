@@ -97,6 +97,13 @@ class Case(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def document_label(self) -> str:
+        """The document the case was read from, as people name it: 「題名」（出典）, the
+        団体名 standing in for an unstated 出典 (never the file name it was uploaded as)."""
+        publisher = " ".join(self.source.split("\n", 1)[0].split()) or self.org_name
+        return f"「{self.title}」（{publisher}）" if publisher else f"「{self.title}」"
+
 
 class CasePassage(TimeStampedModel):
     """A stretch of the body under one heading (or one PDF page): the unit of search."""

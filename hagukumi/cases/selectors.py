@@ -14,7 +14,8 @@ from typing import Any
 
 from django.db.models import Count, F, QuerySet
 
-from hagukumi.cases.body_html import sanitize_body_html
+from hagukumi.cases.body_html import is_markdown_source, markdown_text, render_body_html
+from hagukumi.cases.facts import plain_text
 from hagukumi.cases.models import Case, CaseFact, CasePassage, FactKind
 from hagukumi.cases.search import case_search
 from hagukumi.cases.search.facets import apply_filters
@@ -29,6 +30,7 @@ from hagukumi.orgs.models import Organization
 __all__ = [
     "BROWSE_FACET_FIELDS",
     "EXPORT_MAX_ROWS",
+    "BodySection",
     "CaseBrowse",
     "CaseDetail",
     "CaseExportRow",
@@ -38,6 +40,7 @@ __all__ = [
     "case_export",
     "case_list",
     "cases_visible",
+    "passage_anchor",
 ]
 
 
@@ -62,27 +65,92 @@ def case_list(
     return cases.order_by("-fiscal_year", "title", "id")
 
 
+def passage_anchor(order: int) -> str:
+    """The id of a passage on the case page (the table of contents and the match link)."""
+    return f"case-passage-{order}"
+
+
+@dataclass(frozen=True)
+class BodySection:
+    """One passage of the body as safe HTML, under the anchor its page links to.
+
+    ``starts_heading`` is set on the first passage under a new heading: the
+    table of contents lists those (a long section cut for size is one entry).
+    """
+
+    anchor: str
+    order: int
+    passage_id: int | None
+    heading: str
+    page: int | None
+    html: str
+    starts_heading: bool = False
+
+
 @dataclass(frozen=True)
 class CaseDetail:
-    """A case with what its page shows: facts, passages, 団体 it names, safe body HTML."""
+    """A case with what its page shows: facts, passages, 団体 it names, the body as safe
+    HTML passage by passage (``sections``), and the table of contents (``toc``)."""
 
     case: Case
     facts: list[CaseFact]
     passages: list[CasePassage]
     mentioned: list[Organization]
-    body_html: str
+    sections: list[BodySection]
+
+    @property
+    def body_html(self) -> str:
+        return "".join(section.html for section in self.sections)
+
+    @property
+    def toc(self) -> list[BodySection]:
+        return [section for section in self.sections if section.starts_heading]
 
 
 def case_detail(*, actor: Actor, case_id: int | str) -> CaseDetail:
     """The case and what its page shows; AccessDenied (404) when the actor may not see it."""
     case = access_case_by_id(actor=actor, case_id=case_id)
+    passages = list(case.passages.all())
     return CaseDetail(
         case=case,
         facts=list(case.facts.all()),
-        passages=list(case.passages.all()),
+        passages=passages,
         mentioned=list(case.mentioned_organizations.order_by("code", "id")),
-        body_html=sanitize_body_html(case.body),
+        sections=_body_sections(case, passages),
     )
+
+
+def _body_sections(case: Case, passages: list[CasePassage]) -> list[BodySection]:
+    """The body cut at its passages (they cover it in order; only blank lines lie between),
+    each rendered on its own so that it can carry an anchor."""
+    markdown = is_markdown_source(case.source_file)
+    if not passages:
+        if not case.body.strip():
+            return []
+        html = render_body_html(case.body, markdown=markdown)
+        return [BodySection(passage_anchor(0), 0, None, "", None, html)]
+    sections: list[BodySection] = []
+    previous = ""
+    for passage in passages:
+        heading = _heading_label(passage.heading, markdown=markdown)
+        sections.append(
+            BodySection(
+                anchor=passage_anchor(passage.order),
+                order=passage.order,
+                passage_id=passage.pk,
+                heading=heading,
+                page=passage.page,
+                html=render_body_html(case.body[passage.start : passage.end], markdown=markdown),
+                starts_heading=bool(heading) and heading != previous,
+            )
+        )
+        previous = heading or previous
+    return sections
+
+
+def _heading_label(heading: str, *, markdown: bool) -> str:
+    text = plain_text(markdown_text(heading) if markdown else heading)
+    return " ".join(text.split())
 
 
 # --- web pages: browsing without a query, export of a result list -----------------

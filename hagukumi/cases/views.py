@@ -22,11 +22,18 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
+from hagukumi.cases.body_html import markdown_text
 from hagukumi.cases.facts import plain_text
 from hagukumi.cases.forms import CaseImportForm, CaseSearchForm, search_filters
 from hagukumi.cases.models import Case, FactKind, Visibility
 from hagukumi.cases.search import FACET_FIELDS, SearchHit, case_search, similar_cases, snippet_html
-from hagukumi.cases.selectors import case_browse, case_detail, case_export
+from hagukumi.cases.selectors import (
+    BodySection,
+    case_browse,
+    case_detail,
+    case_export,
+    passage_anchor,
+)
 from hagukumi.cases.services import IMPORT_ROLES, STATUS_LABELS, FileOutcome, case_import_file
 from hagukumi.core.access import EVERY_ROLE, role_required
 from hagukumi.core.errors import ApplicationError
@@ -41,6 +48,11 @@ PAGE_SIZE = 20
 FACET_VALUES_SHOWN = 12
 EXCERPT_CHARS = 120
 RESULTS_TARGET = "case-results"
+# The one live region of /cases/ (outside the swapped results; htmx updates its text).
+RESULTS_COUNT_ID = "case-results-count"
+# Where 「検索結果へ移動」 lands: the list itself, so the next Tab is the first result.
+RESULTS_LIST_ID = "case-results-list"
+CSV_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "cp932": "SJIS"}
 FACET_LABELS = {
     "fiscal_year": "公表年度",
     "org_type": "団体の属性",
@@ -128,7 +140,7 @@ def _hit_row(hit: SearchHit, query: str) -> ResultRow:
 
 
 def _case_row(case: Case) -> ResultRow:
-    text = " ".join(plain_text(case.body[: EXCERPT_CHARS * 20]).split())
+    text = " ".join(plain_text(markdown_text(case.body[: EXCERPT_CHARS * 20])).split())
     excerpt = text[:EXCERPT_CHARS] + ("…" if len(text) > EXCERPT_CHARS else "")
     return ResultRow(
         case_id=case.pk,
@@ -248,10 +260,12 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         error = exc.message
     page: Page[ResultRow] = window_page(total=total, rows=rows, number=number, per_page=PAGE_SIZE)
+    partial = is_htmx(request) and htmx_target(request) == RESULTS_TARGET
     context: dict[str, Any] = {
         "form": form,
         "query": query,
-        "sort": sort,
+        # Without a query the list is newest first whatever was asked: the select says so.
+        "sort": sort if query else "year",
         "rows": rows,
         "total": total,
         "exhaustive": exhaustive,
@@ -263,10 +277,15 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
         "export_query": _query_without(request, "page", "format", "encoding"),
         "clear_filters_query": urlencode({"q": query, "sort": sort}),
         "results_target": RESULTS_TARGET,
+        "results_count_id": RESULTS_COUNT_ID,
+        "results_list_id": RESULTS_LIST_ID,
+        # An htmx swap carries the new count out of band into the page's live region.
+        "count_out_of_band": partial,
+        "filters_selected": sum(len(values) for values in filters.values()),
         "breadcrumbs": [("ホーム", reverse("core:home")), ("先進事例", "")],
         "can_import": actor.has_role(*IMPORT_ROLES),
     }
-    if is_htmx(request) and htmx_target(request) == RESULTS_TARGET:
+    if partial:
         return render(request, "cases/partials/results.html", context)
     return render(request, "cases/search.html", context)
 
@@ -304,6 +323,11 @@ def _matching_hit(actor: Actor, case: Case, query: str) -> SearchHit | None:
     return None
 
 
+def _section_heading(sections: list[BodySection], passage_id: int) -> str:
+    """The passage's heading as shown (its Markdown markup dropped)."""
+    return next((s.heading for s in sections if s.passage_id == passage_id), "")
+
+
 @role_required(*ALL_ROLES)
 @require_GET
 def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -333,6 +357,11 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "match": match,
             "match_snippet": snippet_html(match.snippet) if match and match.snippet else "",
             "match_passage": passage,
+            "match_anchor": passage_anchor(passage.order) if passage is not None else "",
+            "match_heading": (
+                _section_heading(detail.sections, passage.pk) if passage is not None else ""
+            ),
+            "toc": detail.toc,
             "match_error": match_error,
             "similar": similar,
             "source_url": case.url if case.url.lower().startswith(("http://", "https://")) else "",
@@ -369,7 +398,9 @@ def case_export_view(request: HttpRequest) -> HttpResponse:
             sort=sort,
             format=export_format if export_format == "xlsx" else f"csv ({encoding})",
         )
-        filename = f"先進事例_{timezone.localdate():%Y%m%d}.{export_format}"
+        # The two CSV files must not share a name: a user keeps both side by side.
+        suffix = f"_{CSV_ENCODING_NAMES[encoding]}" if export_format == "csv" else ""
+        filename = f"先進事例_{timezone.localdate():%Y%m%d}{suffix}.{export_format}"
         return table_response(
             rows,
             columns=EXPORT_COLUMNS,

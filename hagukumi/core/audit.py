@@ -16,15 +16,19 @@ business: `AuditContextMiddleware` puts it in a ContextVar for each request,
 the job worker and management commands set their own (`audit_context_set`),
 and `audit_record` reads it. Services never take `request`.
 
-Append-only, in three layers:
+Append-only, in three layers, and tamper-evident:
 
-1. `AuditEvent.save()` inserts only; `delete()` and queryset `update()`/`delete()`
-   raise `AuditLogAppendOnlyError`.
-2. Database triggers (migration core 0002) refuse UPDATE and DELETE of
+1. `AuditEvent.save()` inserts only; `delete()` and queryset `update()`/`delete()`/
+   `bulk_create()` raise `AuditLogAppendOnlyError`.
+2. Database triggers (migrations core 0002 and 0007) refuse UPDATE and DELETE of
    `core_auditevent` (and TRUNCATE on PostgreSQL) with an IntegrityError:
    a plpgsql function + BEFORE UPDATE OR DELETE row trigger + BEFORE TRUNCATE
    statement trigger on PostgreSQL; BEFORE UPDATE / BEFORE DELETE triggers
-   with `SELECT RAISE(ABORT, …)` on SQLite.
+   with `SELECT RAISE(ABORT, …)` on SQLite, plus a BEFORE INSERT trigger that
+   refuses an id already present (`INSERT OR REPLACE` deletes the old row
+   without firing DELETE triggers; `INSERT … ON CONFLICT DO UPDATE`).
+   On PostgreSQL the application's role also lacks UPDATE, DELETE and TRUNCATE
+   on the table (docs/audit.md has the GRANT/REVOKE statements).
 3. The triggers have exactly one gate, opened only inside one transaction by
    `audit_purge_allowed()`: on PostgreSQL the transaction-local setting
    `hagukumi.allow_audit_purge = 'on'` (`set_config(…, true)`); on SQLite, which
@@ -32,19 +36,30 @@ Append-only, in three layers:
    `hagukumi_audit_purge_gate` (not a Django model, so `flush` never touches it;
    the app never writes it), inserted and deleted again in the same
    transaction, so no other connection ever sees the gate open.
+4. Whoever gets past all that (the owner of a SQLite file can drop triggers or
+   write the gate table by hand) leaves evidence: every row carries the hash of
+   the row before it, and `hagukumi audit_verify` names the first altered,
+   removed or inserted row (hagukumi.core.audit_chain).
 
 Who opens the gate: Django's `flush` command, overridden by
 `hagukumi/core/management/commands/flush.py`. Flush empties the *whole*
 database (every user and 団体 too); it is how TransactionTestCase,
 pytest-django's `transactional_db` and `live_server` (the browser tests) reset
 the database after each test, so they keep working with the triggers in place.
-A retention purge by a DBA uses `audit_purge_allowed()` the same way. Nothing
-else in the app may call it.
+A retention purge by a DBA uses `audit_purge_allowed()` the same way (afterwards
+`audit_verify` reports the first kept row as "earlier rows removed", as it should).
+Nothing else in the app may call it.
+
+Refused access: a 404 answered to a logged-in user under a personal-data URL
+(`personal_data_path_prefix`; core's defaults, `HAGUKUMI_PERSONAL_DATA_PATHS`,
+and what apps add with `register_personal_data_path`) is recorded as
+「アクセス拒否」 by `TenantMiddleware`, at most once a minute per user and URL
+prefix; the next row says how many refusals in between were not written.
 
 Caveat for future migrations: on SQLite, altering AuditEvent's columns makes
 Django rebuild the table, which drops its triggers. Such a migration must
-re-create them (copy the SQL of 0002); `test_audit.py` checks the triggers exist
-and work on the final schema, so a forgotten re-creation fails the suite.
+re-create them (copy the SQL of 0007, which copies 0002); `test_audit.py` checks the
+triggers exist and work on the final schema, so a forgotten re-creation fails the suite.
 """
 
 from __future__ import annotations
@@ -59,6 +74,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -189,6 +205,89 @@ def client_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return None
+
+
+# -------------------------------------------------------------- refused access
+
+# URL prefixes of pages and API answers holding personal data. A refused (404)
+# request under one of them is audited, so guessing IDs is visible.
+DEFAULT_PERSONAL_DATA_PATHS: tuple[str, ...] = (
+    "/people/",
+    "/api/v1/staff/",
+    "/api/v1/designations/",
+    "/api/v1/qualifications/",
+    "/api/v1/job-challenges/",
+    "/api/v1/leaders/",
+)
+_registered_personal_data_paths: set[str] = set()
+# At most one 「アクセス拒否」 row per user and prefix in this many seconds.
+REFUSED_AUDIT_WINDOW_SECONDS = 60
+
+
+def register_personal_data_path(*prefixes: str) -> None:
+    """Apps add the URL prefixes of their personal-data pages (from AppConfig.ready())."""
+    for prefix in prefixes:
+        if not prefix.startswith("/"):
+            raise ValueError(f"a URL prefix starts with '/': {prefix!r}")
+        _registered_personal_data_paths.add(prefix)
+
+
+def personal_data_path_prefix(path: str) -> str | None:
+    """The longest personal-data prefix `path` starts with, or None."""
+    prefixes = {
+        *getattr(settings, "HAGUKUMI_PERSONAL_DATA_PATHS", DEFAULT_PERSONAL_DATA_PATHS),
+        *_registered_personal_data_paths,
+    }
+    matches = [prefix for prefix in prefixes if path.startswith(prefix)]
+    return max(matches, key=len) if matches else None
+
+
+def _unwritten_refusals_key(event: AuditEvent) -> str:
+    # The hash tells apart rows that reuse an id (tests roll back; a restored backup).
+    return f"hagukumi:audit-refused:{event.pk}:{event.row_hash[:16]}"
+
+
+def audit_refused_access(
+    *, actor: Actor | None, path: str, method: str, status: int = 404
+) -> AuditEvent | None:
+    """Record a refused request for personal data, at most once a minute per user and prefix.
+
+    Refusals inside the minute are counted (in the cache) and the next row
+    written states how many there were (`detail["unwritten_before"]`). Returns
+    the row written, or None (not a personal-data URL, no user, or counted only).
+    """
+    prefix = personal_data_path_prefix(path)
+    if prefix is None or actor is None or actor.user is None:
+        return None
+    last = (
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.REFUSED, actor_id=actor.user.pk, target_id=prefix[:64]
+        )
+        .order_by("-id")
+        .only("id", "occurred_at", "row_hash")
+        .first()
+    )
+    now = timezone.now()
+    if last is not None and now - last.occurred_at < dt.timedelta(
+        seconds=REFUSED_AUDIT_WINDOW_SECONDS
+    ):
+        key = _unwritten_refusals_key(last)
+        if not cache.add(key, 1, timeout=24 * 60 * 60):
+            cache.incr(key)
+        return None
+    detail: dict[str, Any] = {"status": status, "method": method}
+    if last is not None:
+        unwritten = cache.get(_unwritten_refusals_key(last))
+        if unwritten:
+            detail["unwritten_before"] = int(unwritten)
+    return audit_record(
+        actor=actor,
+        action=AuditEvent.Action.REFUSED,
+        target_type="URL",
+        target_id=prefix,
+        target_repr=path,
+        detail=detail,
+    )
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ asks for itself again through htmx a second after it loads (the panel answers
 only itself, plus the aria-live sentence when the status changed), and stops
 once the job has ended; without JavaScript, the 「最新の状態を表示」 link
 reloads the page. `core:job_confirm` (POST) queues the real run of a
-successful dry run and goes to its page.
+successful dry run and goes to its page; a dry run that asked for a second
+step (a mass change) is confirmed only with its checkbox ticked
+(`acknowledge=yes`, checked again by `job_confirm`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from hagukumi.core.web import actor_of, htmx_target, is_htmx
 JOB_PANEL_ID = "job-panel"
 # Seconds between two looks at a job that has not ended.
 POLL_SECONDS = 1
+# The checkbox of a mass change's second step (core.jobs.ConfirmStep): value "yes".
+ACKNOWLEDGE_FIELD = "acknowledge"
 
 
 def _context(page: JobPage) -> dict[str, object]:
@@ -41,6 +45,7 @@ def _context(page: JobPage) -> dict[str, object]:
         "panel_id": JOB_PANEL_ID,
         "poll_seconds": POLL_SECONDS,
         "breadcrumbs": crumbs,
+        "acknowledge_field": ACKNOWLEDGE_FIELD,
     }
 
 
@@ -64,7 +69,9 @@ def job_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        follow = job_confirm(actor=actor, job=job)
+        follow = job_confirm(
+            actor=actor, job=job, acknowledged=request.POST.get(ACKNOWLEDGE_FIELD) == "yes"
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("core:job", pk=job.pk)

@@ -54,7 +54,15 @@ transaction) and returns an ImportSummary (anything with `counts` and
 writes carry 「取込ジョブ #N」 as their 画面 (the audit context). The job's
 row counter counts data rows: the last total `run.progress` was given (the
 rows of the table, from `run_import`) is the job's total, and done never
-exceeds it.
+exceeds it. Two more things a run may leave for the page (`JobResult`, kept in
+`ImportJob.result`): links to what it made (`run.add_link(...)`, e.g. the cases
+a case upload created) and, for a dry run that would change a lot at once
+(`mass_change(count, total=...)`: more than MASS_CHANGE_MIN and more than
+MASS_CHANGE_SHARE of them), a second step before 「取り込む」
+(`run.require_confirmation(message=, acknowledge=, options=)`): the page shows
+the warning and a checkbox, `job_confirm` refuses until it is ticked
+(`acknowledged=True`) and gives the real run `options` (e.g.
+`{"mass_retirement_confirmed": True}`), which the import checks again.
 
 Who may do what (never from `options`):
 
@@ -83,7 +91,9 @@ import datetime as dt
 import decimal
 import enum
 import logging
+import math
 import os
+import re
 import shutil
 import threading
 import time
@@ -100,6 +110,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from hagukumi.core.audit import AuditContext, audit_context, audit_context_set
 from hagukumi.core.errors import AccessDenied, ApplicationError
@@ -120,6 +131,22 @@ EXIT_BUSY = 3
 COUNT_LABELS = {"new": "新規", "changed": "変更", "unchanged": "変更なし"}
 MESSAGE_NOT_ALLOWED = "この取込を実行する権限がありません（何も変更していません）。"
 MESSAGE_BAD_OPTIONS = "取込の指定が正しくありません（何も変更していません）。"
+# A change touching more than this many records, and more than this share of
+# them, needs an explicit second step (issue [品質]: 2,000 職員 retired by a
+# 3-row roster, 76 units closed by a 2-row file). Routine turnover (a few
+# percent of a large 団体) stays below it.
+MASS_CHANGE_MIN = 10
+MASS_CHANGE_SHARE = 0.10
+
+
+def mass_change_threshold(total: int) -> int:
+    """The largest change of `total` records that needs no second step."""
+    return max(MASS_CHANGE_MIN, math.floor(max(total, 0) * MASS_CHANGE_SHARE))
+
+
+def mass_change(count: int, *, total: int) -> bool:
+    """Whether changing `count` of `total` records (retiring, closing) is a mass change."""
+    return count > mass_change_threshold(total)
 
 
 # -------------------------------------------------------------------------- options
@@ -137,7 +164,8 @@ class JobOptions:
     field types: bool, int, float, str, Decimal, date, datetime, Enum, `X | None`,
     `tuple[X, ...]` and `list[X]` of those. Unknown keys are ignored when read
     (so old records still load), a missing key takes the field's default. A
-    field with `metadata={"label": "発令日"}` is shown on the job page.
+    field with `metadata={"label": "発令日"}` is shown on the job page
+    (`metadata={"display": callable}` turns its value into the text shown).
     Options describe *what* to import, never *who* may: rights come from the
     job record (`job_actor`).
     """
@@ -170,7 +198,10 @@ class JobOptions:
         for option in dataclasses.fields(self):
             label = option.metadata.get("label")
             if label:
-                items.append((str(label), _display_value(getattr(self, option.name))))
+                value = getattr(self, option.name)
+                display = option.metadata.get("display")
+                text = str(display(value)) if display is not None else _display_value(value)
+                items.append((str(label), text))
         return items
 
 
@@ -258,18 +289,152 @@ def _display_value(value: Any) -> str:
     return str(value)
 
 
+# -------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class ResultLink:
+    """A link under a job's result (the case a case upload created, the chart it changed).
+
+    Stored as a URL name with its arguments, resolved when the page is shown;
+    `label` is an optional badge before the text (登録 / 更新). The page it
+    leads to checks its own access.
+    """
+
+    text: str
+    url_name: str
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    query: Mapping[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+    def url(self) -> str:
+        try:
+            url = reverse(self.url_name, kwargs=dict(self.kwargs) or None)
+        except NoReverseMatch:
+            return ""
+        return f"{url}?{urlencode(dict(self.query))}" if self.query else url
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "url_name": self.url_name,
+            "kwargs": _json_value(dict(self.kwargs)) if self.kwargs else {},
+            "query": dict(self.query),
+            "label": self.label,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ResultLink:
+        return cls(
+            text=str(data.get("text", "")),
+            url_name=str(data.get("url_name", "")),
+            kwargs=dict(data.get("kwargs") or {}),
+            query=dict(data.get("query") or {}),
+            label=str(data.get("label", "")),
+        )
+
+
+@dataclass(frozen=True)
+class ConfirmStep:
+    """The explicit second step a dry run's 「取り込む」 needs (a mass change).
+
+    `message`: the warning (「この取込は 2,000名を退職にします…」); `acknowledge`:
+    the checkbox that must be ticked (「2,000名を退職にすることを確認しました」);
+    `options`: what the real run is given once it is (the kind's option names).
+    """
+
+    message: str
+    acknowledge: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "message": self.message,
+            "acknowledge": self.acknowledge,
+            "options": _json_value(dict(self.options)) if self.options else {},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ConfirmStep:
+        return cls(
+            message=str(data.get("message", "")),
+            acknowledge=str(data.get("acknowledge", "")),
+            options=dict(data.get("options") or {}),
+        )
+
+
+@dataclass
+class JobResult:
+    """What a run leaves for its page besides counts and lines (`ImportJob.result`)."""
+
+    links: list[ResultLink] = field(default_factory=list)
+    confirmation: ConfirmStep | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.links:
+            data["links"] = [link.to_json() for link in self.links]
+        if self.confirmation is not None:
+            data["confirmation"] = self.confirmation.to_json()
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> JobResult:
+        data = data if isinstance(data, Mapping) else {}
+        links = [ResultLink.from_json(d) for d in data.get("links") or [] if isinstance(d, Mapping)]
+        step = data.get("confirmation")
+        return cls(
+            links=links,
+            confirmation=ConfirmStep.from_json(step) if isinstance(step, Mapping) else None,
+        )
+
+
+def job_result(job: ImportJob) -> JobResult:
+    """The links and confirmation step a job's run left (empty for jobs that left none)."""
+    return JobResult.from_json(job.result)
+
+
 # ---------------------------------------------------------------------------- kinds
 
 
 @dataclass(frozen=True)
 class JobRun:
-    """What a kind's `run` is given: the job, who acts, typed options, file, progress."""
+    """What a kind's `run` is given: the job, who acts, typed options, file, progress.
+
+    `add_link` and `require_confirmation` leave a `JobResult` for the page
+    (kept only when the run succeeds).
+    """
 
     job: ImportJob
     actor: Actor
     options: Any  # an instance of the kind's `options` class (a JobOptions)
     source: Path
     progress: ProgressCallback
+    result: JobResult = field(default_factory=JobResult)
+
+    def add_link(
+        self,
+        *,
+        text: str,
+        url_name: str,
+        kwargs: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        label: str = "",
+    ) -> None:
+        """A link the job page lists under its result (e.g. a case it created)."""
+        self.result.links.append(
+            ResultLink(
+                text=text, url_name=url_name, kwargs=kwargs or {}, query=query or {}, label=label
+            )
+        )
+
+    def require_confirmation(
+        self, *, message: str, acknowledge: str, options: Mapping[str, Any] | None = None
+    ) -> None:
+        """This dry run's 「取り込む」 needs `acknowledge` ticked; the real run gets `options`."""
+        self.result.confirmation = ConfirmStep(
+            message=message, acknowledge=acknowledge, options=options or {}
+        )
 
     @property
     def organization(self) -> Any:
@@ -300,7 +465,9 @@ class JobKind:
     - `upload_url` / `upload_label`: URL name (no arguments) and title of the
       page the file is chosen on; the job page links back to it.
     - `count_labels`: Japanese names of outcome kinds beyond 新規/変更/変更なし
-      (e.g. {"retiring": "退職"}), shown in this order after them.
+      (e.g. {"retiring": "退職"}), shown in this order after them; naming
+      new/changed/unchanged renames those (a case upload's 登録 / 更新).
+    - `progress_unit`: what the progress counter counts (行; ファイル for a case upload).
     """
 
     kind: str
@@ -313,6 +480,7 @@ class JobKind:
     upload_url: str = ""
     upload_label: str = ""
     count_labels: Mapping[str, str] = field(default_factory=dict)
+    progress_unit: str = "行"
 
     def __post_init__(self) -> None:
         unknown = set(self.roles) - set(Role.values)
@@ -445,29 +613,19 @@ def job_page_url(job: ImportJob) -> str:
 # ------------------------------------------------------------------------- starting
 
 
-def _options_for(spec: JobKind, options: JobOptions | Mapping[str, Any] | None) -> JobOptions:
+def _options_for(spec: JobKind, options: JobOptions | None) -> JobOptions:
     if options is None:
         return spec.options()
-    if isinstance(options, JobOptions):
-        if not isinstance(options, spec.options):
-            raise TypeError(
-                f"{spec.kind} takes {spec.options.__name__}, not {type(options).__name__}"
-            )
-        return options
-    return spec.options.from_json(options)
-
-
-def _options_json(
-    spec: JobKind, options: JobOptions | Mapping[str, Any] | None, typed: JobOptions
-) -> dict[str, Any]:
-    # A plain mapping (until every caller passes the typed options) keeps keys
-    # its kind's class does not declare yet; typed values win.
-    extra = dict(options) if isinstance(options, Mapping) else {}
-    return {**extra, **typed.to_json()}
+    if not isinstance(options, spec.options):
+        raise TypeError(f"{spec.kind} takes {spec.options.__name__}, not {type(options).__name__}")
+    return options
 
 
 def _store(source: bytes | IO[bytes] | Path, filename: str) -> Path:
-    target = jobs_directory() / f"{uuid.uuid4().hex}{Path(filename).suffix.lower()[:10]}"
+    suffix = Path(filename).suffix.lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,9}", suffix):
+        suffix = ""  # 「事例.txt ほか2件」 names the upload, not a file type
+    target = jobs_directory() / f"{uuid.uuid4().hex}{suffix}"
     if isinstance(source, bytes):
         target.write_bytes(source)
     elif isinstance(source, Path):
@@ -480,34 +638,24 @@ def _store(source: bytes | IO[bytes] | Path, filename: str) -> Path:
 
 def job_submit(
     *,
-    actor: Actor | None = None,
+    actor: Actor,
     kind: str,
     source: bytes | IO[bytes] | Path,
     filename: str,
-    options: JobOptions | Mapping[str, Any] | None = None,
-    organization: Any = None,
-    user: User | None = None,
+    options: JobOptions | None = None,
 ) -> ImportJob:
     """Store the upload and queue a job (待機) for the web `actor`; `run_jobs` runs it.
 
     The actor needs a role in `kind.roles` (AccessDenied otherwise). A
     `dry_run_first` kind is always queued as a dry run. `options` is an
     instance of the kind's options class. The size limit is the reader's (20 MB).
-    `organization` + `user` instead of `actor` is the older form, kept until
-    every app passes the actor; the user's roles are checked the same way.
     """
     spec = job_kind(kind)
-    if actor is None:
-        if user is None or organization is None:
-            raise AccessDenied()
-        actor = actor_for(user, organization.pk)
-        if actor.organization_id != organization.pk:
-            raise AccessDenied()
     _require_kind_access(actor, spec)
     typed = _options_for(spec, options)
     if spec.dry_run_first and not typed.dry_run:
         typed = typed.replace(dry_run=True)
-    stored = _options_json(spec, options, typed)
+    stored = typed.to_json()
     organization_id = cast(int, actor.organization_id)  # checked by _require_kind_access
     target = _store(source, filename)
     return ImportJob.objects.create(
@@ -526,26 +674,31 @@ def job_can_confirm(job: ImportJob) -> bool:
     return bool(job.options.get("dry_run") and job.status == Status.SUCCEEDED and job.file_path)
 
 
-def job_confirm(
-    *, job: ImportJob, actor: Actor | None = None, user: User | None = None
-) -> ImportJob:
+def job_confirm(*, job: ImportJob, actor: Actor, acknowledged: bool = False) -> ImportJob:
     """「取り込む」: queue the real run of a successful dry run, same file, same options.
 
     The web actor needs a role of the kind in the job's 団体 (AccessDenied);
     the new job is theirs (`created_by`) and points back at the dry run
     (`confirmed_from`). A dry run is confirmed at most once: the file moves on.
-    (`user=` is the older form of `actor=`.)
+    A dry run whose run asked for a second step (`JobRun.require_confirmation`)
+    is refused (ApplicationError, nothing queued) unless `acknowledged`; then
+    the real run also gets the step's options.
     """
     spec = job_kind(job.kind)
-    if actor is None:
-        if user is None:
-            raise AccessDenied()
-        actor = actor_for(user, job.organization_id)
     if actor.organization_id != job.organization_id:
         raise AccessDenied()
     _require_kind_access(actor, spec)
     if not job_can_confirm(job):
         raise ApplicationError("この取込は確定できません。もう一度ファイルを選んでください。")
+    step = job_result(job).confirmation
+    options = {**job.options, "dry_run": False}
+    if step is not None:
+        if not acknowledged:
+            raise ApplicationError(
+                f"{step.message}取り込むには「{step.acknowledge}」にチェックを入れてください"
+                "（まだ何も変更していません）。"
+            )
+        options = spec.options.from_json({**options, **step.options}).to_json()
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if not locked.file_path or not os.path.exists(locked.file_path):
@@ -556,7 +709,7 @@ def job_confirm(
             organization_id=locked.organization_id,
             kind=locked.kind,
             lane=locked.lane,
-            options={**locked.options, "dry_run": False},
+            options=options,
             filename=locked.filename,
             file_path=locked.file_path,
             created_by=actor.user,
@@ -573,7 +726,7 @@ def job_run_inline(
     organization: Any,
     kind: str,
     source: Path,
-    options: JobOptions | Mapping[str, Any] | None = None,
+    options: JobOptions | None = None,
     user: User | None = None,
     progress: ProgressCallback | None = None,
 ) -> ImportJob:
@@ -592,7 +745,7 @@ def job_run_inline(
                 organization=organization,
                 kind=kind,
                 lane=spec.lane,
-                options=_options_json(spec, options, typed),
+                options=typed.to_json(),
                 filename=source.name[:255],
                 status=Status.RUNNING,
                 inline=True,
@@ -764,6 +917,9 @@ def _execute(
         if total is None:
             declared = getattr(summary, "rows", None)
             total = declared if isinstance(declared, int) else None
+        result = run.result
+        if not run.dry_run:
+            result = dataclasses.replace(result, confirmation=None)  # only a dry run asks
         _finish(
             job,
             Status.SUCCEEDED,
@@ -771,6 +927,7 @@ def _execute(
             lines=summary.lines(details=run.dry_run),
             rows_done=total if total is not None else reporter.done,
             rows_total=total,
+            result=result.to_json(),
         )
     if error is not None and reraise:
         raise error
@@ -786,6 +943,7 @@ def _finish(
     counts: dict[str, int] | None = None,
     rows_done: int | None = None,
     rows_total: int | None = None,
+    result: dict[str, Any] | None = None,
 ) -> None:
     keep_file = status == Status.SUCCEEDED and bool(job.options.get("dry_run"))
     if job.file_path and not keep_file:
@@ -796,6 +954,7 @@ def _finish(
     job.errors = errors or []
     job.result_lines = lines or []
     job.counts = counts or {}
+    job.result = result or {}
     if rows_total is not None:
         job.rows_total = rows_total
     if rows_done is not None:
@@ -810,6 +969,7 @@ def _finish(
             "errors",
             "result_lines",
             "counts",
+            "result",
             "rows_done",
             "rows_total",
             "file_path",
@@ -976,8 +1136,18 @@ def job_wait(*, job: ImportJob) -> JobWait | None:
     return JobWait(running_id=running, ahead=ahead)
 
 
-# Row errors listed on the page; the rest are counted (the CLI prints them all).
+# Row errors (and result links) listed on the page; the rest are counted.
 PAGE_ERROR_LIMIT = 200
+PAGE_LINK_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A result link as the page shows it (the URL resolved)."""
+
+    label: str
+    text: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -996,6 +1166,10 @@ class JobPage:
     message: str
     upload_url: str
     confirmed_from_id: int | None
+    general_errors: list[str] = field(default_factory=list)
+    links: list[PageLink] = field(default_factory=list)
+    more_links: int = 0
+    confirmation: ConfirmStep | None = None
 
     @property
     def title(self) -> str:
@@ -1021,6 +1195,11 @@ class JobPage:
             return "処理しています。"
         if status == Status.FAILED:
             return "取り込めませんでした（何も保存していません）。"
+        if self.status["can_confirm"] and self.confirmation is not None:
+            return (
+                "試し読みが終わりました。大きな変更です。警告を読み、"
+                "確認の欄にチェックを入れてから「取り込む」を押してください。"
+            )
         if self.status["can_confirm"]:
             return "試し読みが終わりました。内容を確かめて「取り込む」を押してください。"
         if self.status["dry_run"]:
@@ -1045,6 +1224,12 @@ def job_page(*, actor: Actor, job_id: int | str) -> JobPage:
     if job.status == Status.FAILED and not row_errors:
         # File-level problems: the lines say it all.
         message = message or (errors[0].get("message", "") if errors else "")
+    # Problems of no row (e.g. a finish hook's refusal), unless the message says it.
+    general = [
+        str(e.get("message", ""))
+        for e in errors
+        if e.get("row") is None and not e.get("column") and e.get("message") != message
+    ]
     labels = {**COUNT_LABELS, **spec.count_labels}
     counts = [(label, int(job.counts.get(key, 0))) for key, label in labels.items()]
     counts += [(key, int(n)) for key, n in job.counts.items() if key not in labels]
@@ -1052,6 +1237,8 @@ def job_page(*, actor: Actor, job_id: int | str) -> JobPage:
     if spec.upload_url:
         with contextlib.suppress(NoReverseMatch):
             upload_url = reverse(spec.upload_url)
+    result = job_result(job) if job.status == Status.SUCCEEDED else JobResult()
+    links = [PageLink(link.label, link.text, link.url()) for link in result.links]
     return JobPage(
         job=job,
         kind=spec,
@@ -1065,20 +1252,30 @@ def job_page(*, actor: Actor, job_id: int | str) -> JobPage:
         message=message,
         upload_url=upload_url,
         confirmed_from_id=job.confirmed_from_id,
+        general_errors=[m for m in general if m][:PAGE_ERROR_LIMIT],
+        links=links[:PAGE_LINK_LIMIT],
+        more_links=max(0, len(links) - PAGE_LINK_LIMIT),
+        confirmation=result.confirmation if status["can_confirm"] else None,
     )
 
 
 __all__ = [
     "COUNT_LABELS",
     "EXIT_BUSY",
+    "MASS_CHANGE_MIN",
+    "MASS_CHANGE_SHARE",
+    "ConfirmStep",
     "JobBusy",
     "JobKind",
     "JobOptions",
     "JobOptionsError",
     "JobPage",
+    "JobResult",
     "JobRun",
     "JobWait",
+    "PageLink",
     "ProgressCallback",
+    "ResultLink",
     "access_import_job_by_id",
     "job_actor",
     "job_audit_context",
@@ -1094,11 +1291,14 @@ __all__ = [
     "job_page",
     "job_page_url",
     "job_reap_stale",
+    "job_result",
     "job_run_inline",
     "job_status",
     "job_submit",
     "job_wait",
     "jobs_recent",
     "jobs_run_pending",
+    "mass_change",
+    "mass_change_threshold",
     "register_job_kind",
 ]

@@ -1,4 +1,5 @@
-"""Request middleware: audit context, idle-session expiry, the acting 団体, and the CSP header."""
+"""Request middleware: audit context, no-store for logged-in answers, idle-session expiry,
+the acting 団体 (and audited refusals), and the CSP header."""
 
 from __future__ import annotations
 
@@ -8,9 +9,15 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 
-from hagukumi.core.audit import audit_context_of_request, audit_context_set, audit_record
+from hagukumi.core.audit import (
+    audit_context_of_request,
+    audit_context_set,
+    audit_record,
+    audit_refused_access,
+)
 from hagukumi.core.errors import AccessDenied
 from hagukumi.core.models import AuditEvent
 from hagukumi.core.tenancy import SESSION_ORGANIZATION_KEY, Actor, actor_for
@@ -18,6 +25,32 @@ from hagukumi.core.tenancy import SESSION_ORGANIZATION_KEY, Actor, actor_for
 _LAST_SEEN_KEY = "hagukumi_last_seen"
 # Set in the (new, anonymous) session after an idle logout; the login page pops it.
 IDLE_LOGOUT_SESSION_KEY = "hagukumi_idle_logout"
+
+
+def idle_clock_start(request: HttpRequest) -> None:
+    """Start a fresh session's idle clock at login, not at its first later request."""
+    request.session[_LAST_SEEN_KEY] = int(time.time())
+
+
+class PrivateResponseMiddleware:
+    """`Cache-Control: no-store` (Django's never-cache set) on every answer to a logged-in user.
+
+    Pages, htmx partials, API answers and exports of a logged-in user may hold
+    personal data, so neither the browser nor a proxy may keep them. Static
+    files never reach this middleware: WhiteNoise answers them earlier, with
+    their far-future cache headers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Before and after: a login answer starts a session, a logout answer ends one.
+        logged_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if logged_in or request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
 
 
 class IdleSessionTimeoutMiddleware:
@@ -62,6 +95,9 @@ class TenantMiddleware:
     """Attach `request.actor`: the user inside their active 団体 (lazy, one query).
 
     Anonymous requests get None. AccessDenied escaping any view becomes a 404.
+    A 404 answered to a logged-in user under a personal-data URL is audited
+    (rate-limited, `core.audit.audit_refused_access`), so guessing IDs shows up
+    on the audit page.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -77,7 +113,15 @@ class TenantMiddleware:
             request.actor = SimpleLazyObject(build)  # type: ignore[attr-defined]
         else:
             request.actor = None  # type: ignore[attr-defined]
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 404 and request.user.is_authenticated:
+            audit_refused_access(
+                actor=request.actor,  # type: ignore[attr-defined]
+                path=request.path,
+                method=request.method or "",
+                status=response.status_code,
+            )
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, AccessDenied):

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, router, transaction
+from django.utils import timezone
 
 
 class TimeStampedModel(models.Model):
@@ -78,10 +79,18 @@ class Membership(TimeStampedModel):
         verbose_name_plural = "役割の割当"
         ordering = ["organization_id", "role", "user_id"]
         constraints = [
+            # One row per (user, 団体, role, unit). Two partial indexes instead of one
+            # `nulls_distinct=False` constraint, which SQLite cannot create (issue
+            # [品質] 12): a row without a unit, and a 所属長's row with one.
+            models.UniqueConstraint(
+                fields=["user", "organization", "role"],
+                condition=models.Q(unit__isnull=True),
+                name="membership_unique_role",
+            ),
             models.UniqueConstraint(
                 fields=["user", "organization", "role", "unit"],
-                name="membership_unique_role",
-                nulls_distinct=False,
+                condition=models.Q(unit__isnull=False),
+                name="membership_unique_role_in_unit",
             ),
             models.CheckConstraint(
                 condition=(models.Q(role="unit_head", unit__isnull=False))
@@ -102,13 +111,20 @@ class AuditLogAppendOnlyError(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    """Reads only: bulk UPDATE and DELETE through the ORM are refused."""
+    """Reads only: bulk UPDATE and DELETE through the ORM are refused.
+
+    bulk_create is refused too: it skips `AuditEvent.save()`, which links each
+    row into the hash chain.
+    """
 
     def update(self, **kwargs: Any) -> NoReturn:
         raise AuditLogAppendOnlyError("更新")
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditLogAppendOnlyError("更新")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditLogAppendOnlyError("一括登録")
 
     def delete(self) -> NoReturn:
         raise AuditLogAppendOnlyError("削除")
@@ -122,8 +138,12 @@ class AuditEvent(models.Model):
 
     Write rows with `hagukumi.core.audit.audit_record()`, never directly.
     Append-only: save() only inserts, delete() and queryset update()/delete()
-    raise AuditLogAppendOnlyError, and database triggers (migration core 0002,
-    see hagukumi.core.audit) refuse UPDATE and DELETE on SQLite and PostgreSQL.
+    raise AuditLogAppendOnlyError, and database triggers (migrations core 0002
+    and 0006, see hagukumi.core.audit) refuse UPDATE, DELETE and REPLACE on
+    SQLite and PostgreSQL. Tamper-evident: each row stores the hash of the row
+    before it (`previous_hash`) and its own (`row_hash`, over its fields and
+    `previous_hash`), so `hagukumi audit_verify` finds an altered, removed or
+    inserted row (hagukumi.core.audit_chain).
     References are plain values, not foreign keys, so that deleting a user or a
     団体 never has to touch the log.
     """
@@ -139,8 +159,10 @@ class AuditEvent(models.Model):
         VIEW = "view", "閲覧"
         EXPORT = "export", "出力"
         IMPORT = "import", "取込"
+        REFUSED = "refused", "アクセス拒否"
 
-    occurred_at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
+    # Set by save() (not auto_now_add): the hash covers it, so it is known before the INSERT.
+    occurred_at = models.DateTimeField("日時", db_index=True, editable=False, blank=True)
     actor_id = models.BigIntegerField("利用者ID", null=True, blank=True, db_index=True)
     actor_username = models.CharField("利用者名", max_length=150, blank=True)
     organization_id = models.BigIntegerField("団体ID", null=True, blank=True, db_index=True)
@@ -153,6 +175,10 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField("接続元", null=True, blank=True)
     user_agent = models.CharField("ブラウザ", max_length=255, blank=True)
     path = models.CharField("画面・API", max_length=255, blank=True)
+    previous_hash = models.CharField(
+        "直前の記録のハッシュ", max_length=64, blank=True, default="", editable=False
+    )
+    row_hash = models.CharField("ハッシュ", max_length=64, blank=True, default="", editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -166,11 +192,24 @@ class AuditEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Insert once; any later save (an UPDATE) is refused."""
+        """Insert once, linked to the last row of the chain; any later save (an UPDATE) is refused.
+
+        The previous row's hash is read inside the inserting transaction under
+        the chain lock (hagukumi.core.audit_chain.chain_lock), so two writers
+        never link to the same row.
+        """
+        from hagukumi.core import audit_chain
+
         if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
             raise AuditLogAppendOnlyError("更新")
         kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            previous = audit_chain.chain_lock_and_head(using)
+            if self.occurred_at is None:
+                self.occurred_at = timezone.now()
+            audit_chain.chain_link(self, previous)
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditLogAppendOnlyError("削除")
@@ -186,7 +225,8 @@ class ImportJob(TimeStampedModel):
     kind's typed options (`JobOptions.to_json()`); it never grants rights: who
     runs a job comes from `inline` (the command line of this 団体) or
     `created_by` (the web user, whose roles are checked again), see
-    `core.jobs.job_actor`. `confirmed_from` is the dry run a real run came from.
+    `core.jobs.job_actor`. `confirmed_from` is the dry run a real run came from;
+    `result` holds a run's links and a dry run's confirmation step (core.jobs.JobResult).
     """
 
     class Status(models.TextChoices):
@@ -209,6 +249,10 @@ class ImportJob(TimeStampedModel):
     counts = models.JSONField("件数", default=dict, blank=True)
     errors = models.JSONField("エラー", default=list, blank=True)
     result_lines = models.JSONField("結果", default=list, blank=True)
+    # What a successful run leaves for its page besides counts and lines: links to
+    # what it made ("links") and the second step a dry run's confirmation needs
+    # ("confirmation"); see core.jobs.JobResult.
+    result = models.JSONField("結果の詳細", default=dict, blank=True)
     created_by = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,

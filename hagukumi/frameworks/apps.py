@@ -13,7 +13,10 @@ class FrameworksConfig(AppConfig):
         from hagukumi.core.models import Role
         from hagukumi.core.registries import NavItem, register_nav_item
         from hagukumi.core.tabular_import import ImporterSpec, register_importer
+        from hagukumi.frameworks import import_jobs
         from hagukumi.frameworks.skill_map import SKILL_MAP_COLUMNS
+
+        import_jobs.register()
 
         register_importer(
             ImporterSpec(

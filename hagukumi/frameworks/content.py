@@ -14,6 +14,8 @@ import json
 import re
 from typing import Any
 
+from django.utils.text import normalize_newlines
+
 from hagukumi.frameworks.models import CompetencyKind, MicType
 
 Content = dict[str, Any]
@@ -22,7 +24,10 @@ _CODE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ("" if value is None else str(value))
+    """Stripped text with LF line breaks (a browser or a Windows file may send CRLF)."""
+    if isinstance(value, str):
+        return normalize_newlines(value).strip()
+    return "" if value is None else str(value)
 
 
 def _int_or_none(value: Any) -> int | None:

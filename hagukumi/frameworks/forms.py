@@ -1,11 +1,19 @@
-"""Forms of the framework pages: parse and check input shape only; rules are in services."""
+"""Forms of the framework pages: parse and check input shape only; rules are in services.
+
+Every form is a `core.forms.Form` (line breaks arrive as LF). Every message a user can
+reach is Japanese and names the field by its label, never by an internal word such as
+Django's “slug” (tests/test_form_messages.py walks them with bad input).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 
+from hagukumi.core.forms import Form
 from hagukumi.frameworks.models import CompetencyKind, MicType
 
 CODE_HELP = "半角英数字・ハイフン・下線（例: dx-leader）。後から変えられません。"
@@ -15,8 +23,22 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _code_field(label: str) -> forms.SlugField:
-    return forms.SlugField(label=label, max_length=50, help_text=CODE_HELP)
+def _code_field(
+    label: str, *, max_length: int = 50, required: bool = True, help_text: str = CODE_HELP
+) -> forms.SlugField:
+    """A stable code: ASCII letters, digits, hyphen and underscore, with Japanese messages."""
+    return forms.SlugField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        error_messages={
+            "required": f"{label}を入力してください。",
+            "invalid": f"{label}には半角の英数字・ハイフン（-）・下線（_）だけを使ってください"
+            "（例: dx-leader）。",
+            "max_length": f"{label}は {max_length} 文字以内で入力してください。",
+        },
+    )
 
 
 def _text_area(label: str, help_text: str = "", rows: int = 3) -> forms.CharField:
@@ -28,16 +50,15 @@ def _text_area(label: str, help_text: str = "", rows: int = 3) -> forms.CharFiel
     )
 
 
-class FrameworkCreateForm(forms.Form):
+class FrameworkCreateForm(Form):
     code = _code_field("フレームワークのコード")
     name = forms.CharField(label="名称", max_length=200)
 
 
-class FrameworkAdoptForm(forms.Form):
+class FrameworkAdoptForm(Form):
     template = forms.ChoiceField(label="テンプレート")
-    code = forms.SlugField(
-        label="採用後のコード",
-        max_length=50,
+    code = _code_field(
+        "採用後のコード",
         required=False,
         help_text="空欄ならテンプレートと同じコードになります。半角英数字・ハイフン・下線。",
     )
@@ -47,7 +68,7 @@ class FrameworkAdoptForm(forms.Form):
         self.fields["template"].choices = templates  # type: ignore[attr-defined]
 
 
-class TalentTypeForm(forms.Form):
+class TalentTypeForm(Form):
     code = _code_field("人材類型のコード")
     name = forms.CharField(label="名称", max_length=200)
     mic_type = forms.ChoiceField(
@@ -70,7 +91,7 @@ class TalentTypeForm(forms.Form):
         return _lines(self.cleaned_data["roles"])
 
 
-class IndividualLevelForm(forms.Form):
+class IndividualLevelForm(Form):
     code = _code_field("段階のコード")
     label = forms.CharField(
         label="段階の表示", max_length=100, required=False, help_text="例: レベル1、①"
@@ -87,8 +108,8 @@ class IndividualLevelForm(forms.Form):
             del self.fields["code"]
 
 
-class CompetencyForm(forms.Form):
-    code = forms.SlugField(label="マインド・スキルのコード", max_length=80, help_text=CODE_HELP)
+class CompetencyForm(Form):
+    code = _code_field("マインド・スキルのコード", max_length=80)
     kind = forms.ChoiceField(
         label="区分",
         required=False,
@@ -111,7 +132,7 @@ class CompetencyForm(forms.Form):
             del self.fields["code"]
 
 
-class CompetencyLevelForm(forms.Form):
+class CompetencyLevelForm(Form):
     level = forms.IntegerField(label="レベル", min_value=1, max_value=99)
     label = forms.CharField(
         label="表示", max_length=50, required=False, help_text="出典での表記（LV3 など）"
@@ -127,7 +148,7 @@ class CompetencyLevelForm(forms.Form):
         return _lines(self.cleaned_data["behaviours"])
 
 
-class VersionChoiceForm(forms.Form):
+class VersionChoiceForm(Form):
     """The version selector (GET)."""
 
     version = forms.TypedChoiceField(label="版", coerce=int)
@@ -137,7 +158,7 @@ class VersionChoiceForm(forms.Form):
         self.fields["version"].choices = versions  # type: ignore[attr-defined]
 
 
-class DiffForm(forms.Form):
+class DiffForm(Form):
     old = forms.TypedChoiceField(label="比べる元の版", coerce=int)
     new = forms.TypedChoiceField(label="比べる先の版", coerce=int)
 
@@ -147,7 +168,7 @@ class DiffForm(forms.Form):
         self.fields["new"].choices = versions  # type: ignore[attr-defined]
 
 
-class CompareForm(forms.Form):
+class CompareForm(Form):
     left = forms.TypedChoiceField(label="左に表示するフレームワーク", coerce=int)
     right = forms.TypedChoiceField(label="右に表示するフレームワーク", coerce=int)
 
@@ -155,3 +176,27 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["left"].choices = frameworks  # type: ignore[attr-defined]
         self.fields["right"].choices = frameworks  # type: ignore[attr-defined]
+
+
+class SkillMapUploadForm(Form):
+    """A skill-map file (the page's download, edited); always read as a dry run first."""
+
+    file = forms.FileField(
+        label="スキルマップのファイル",
+        help_text=(
+            "このページからダウンロードした Excel（.xlsx）または CSV（UTF-8 / Shift_JIS）。"
+            "1行が1つのセル（マインド・スキル × レベル）、目指す行動はセルの中で1行に1つ。"
+            f"{settings.HAGUKUMI_UPLOAD_MAX_BYTES // (1024 * 1024)} MB まで。"
+        ),
+        error_messages={"required": "スキルマップのファイルを選んでください。"},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        limit = int(settings.HAGUKUMI_UPLOAD_MAX_BYTES)
+        if (upload.size or 0) > limit:
+            raise forms.ValidationError(
+                f"ファイルが大きすぎます（{limit // (1024 * 1024)} MB まで）。"
+            )
+        return upload

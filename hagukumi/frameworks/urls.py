@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/diff/", views.framework_diff, name="diff"),
     path("<int:pk>/skill-map/", views.skill_map, name="skill_map"),
     path("<int:pk>/skill-map.xlsx", views.skill_map_download, name="skill_map_xlsx"),
+    path("<int:pk>/skill-map/upload/", views.skill_map_upload, name="skill_map_upload"),
     path(_draft, views.draft_edit, name="draft"),
     path("<int:pk>/new-draft/", views.draft_new, name="draft_new"),
     path(_draft + "publish/", views.draft_publish, name="draft_publish"),

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.text import normalize_newlines
+
 from hagukumi.frameworks.models import CompetencyKind, MicType
 
 Item = dict[str, Any]
@@ -34,6 +36,11 @@ class DiffEntry:
 class DiffSection:
     title: str
     entries: list[DiffEntry]
+
+
+def _comparable(text: str) -> str:
+    """Text as compared: line breaks as LF, no trailing blanks (CRLF from a browser is no change)."""
+    return normalize_newlines(text).strip()
 
 
 def _joined(values: Iterable[Any]) -> str:
@@ -89,11 +96,11 @@ def _section(
             entries.append(DiffEntry("added", key, name))
             continue
         before = old[key][1]
-        changes = [
-            FieldChange(label, read(before), read(item))
-            for label, read in fields
-            if read(before) != read(item)
-        ]
+        changes = []
+        for label, read in fields:
+            was, now = _comparable(read(before)), _comparable(read(item))
+            if was != now:
+                changes.append(FieldChange(label, was, now))
         if changes:
             entries.append(DiffEntry("changed", key, name, changes))
     entries += [DiffEntry("removed", key, name) for key, (name, _) in old.items() if key not in new]

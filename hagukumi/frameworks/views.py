@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 
 from hagukumi.core.access import EVERY_ROLE, role_required
 from hagukumi.core.errors import AccessDenied, ApplicationError
+from hagukumi.core.jobs import job_page_url, job_submit, jobs_recent
 from hagukumi.core.tabular_export import table_response
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.web import actor_of, is_htmx
@@ -32,9 +33,11 @@ from hagukumi.frameworks.forms import (
     FrameworkAdoptForm,
     FrameworkCreateForm,
     IndividualLevelForm,
+    SkillMapUploadForm,
     TalentTypeForm,
     VersionChoiceForm,
 )
+from hagukumi.frameworks.import_jobs import SKILL_MAP_KIND, SkillMapOptions
 from hagukumi.frameworks.models import Framework, FrameworkVersion, MicType
 from hagukumi.frameworks.selectors import (
     access_framework_by_id,
@@ -48,7 +51,12 @@ from hagukumi.frameworks.selectors import (
     frameworks_visible,
     maturity_table,
 )
-from hagukumi.frameworks.skill_map import SKILL_MAP_COLUMNS, skill_map_matrix, skill_map_rows
+from hagukumi.frameworks.skill_map import (
+    KIND_LABELS,
+    SKILL_MAP_COLUMNS,
+    skill_map_matrix,
+    skill_map_rows,
+)
 from hagukumi.frameworks.version_diff import framework_content_diff
 
 ALL_ROLES = EVERY_ROLE
@@ -62,6 +70,25 @@ def _can_edit(actor: Actor, framework: Framework | None = None) -> bool:
     ):
         return False
     return actor.has_role(*EDITOR_ROLES)
+
+
+def _competencies_shown(content: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The competencies with the name of their talent type and their 区分 for display.
+
+    Several types may have a competency of the same name (当事者意識 of each type), so a
+    page never lists one by its name alone.
+    """
+    if content is None:
+        return []
+    names = {t["code"]: t["name"] for t in content["talent_types"]}
+    return [
+        {
+            **c,
+            "talent_type_name": names.get(c["talent_type"], c["talent_type"]),
+            "kind_label": KIND_LABELS.get(c["kind"], ""),
+        }
+        for c in content["competencies"]
+    ]
 
 
 def _crumbs(*items: tuple[str, str]) -> list[tuple[str, str]]:
@@ -114,6 +141,53 @@ def _draft_url(framework: Framework, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def _confirmed(request: HttpRequest) -> bool:
+    """A POST from a confirmation page (its form sends confirm=yes)."""
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
+
+
+def _confirm_page(
+    request: HttpRequest,
+    framework: Framework,
+    *,
+    heading: str,
+    warning: str,
+    submit_label: str,
+    cancel_url: str,
+    crumb: str,
+    details: list[str] | None = None,
+    links: list[tuple[str, str]] | None = None,
+    danger: bool = True,
+) -> HttpResponse:
+    """The page an irreversible action shows first: what happens, then a POST with confirm.
+
+    Works without JavaScript: the button of the draft page is a link here; a POST
+    without `confirm` (an old page, a resubmitted form) lands here too and changes nothing.
+    """
+    return render(
+        request,
+        "frameworks/confirm.html",
+        {
+            "framework": framework,
+            "heading": heading,
+            "warning": warning,
+            "details": details or [],
+            "links": links or [],
+            "submit_label": submit_label,
+            "danger": danger,
+            "cancel_url": cancel_url,
+            "breadcrumbs": _crumbs(
+                _framework_crumb(framework),
+                ("下書きの編集", _draft_url(framework)),
+                (crumb, ""),
+            ),
+        },
+    )
+
+
+IRREVERSIBLE = "削除すると元に戻せません（公開済みの版には残ります）。"
+
+
 # --- browsing ------------------------------------------------------------------
 
 
@@ -146,6 +220,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "framework": framework,
             "version": version,
             "content": content,
+            "competencies": _competencies_shown(content),
             "mic_labels": MIC_LABELS,
             "maturity": maturity_table(content),
             "skill_map": skill_map_matrix(content),
@@ -225,7 +300,8 @@ def framework_compare(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ALL_ROLES)
 def skill_map(request: HttpRequest, pk: int) -> HttpResponse:
-    framework = access_framework_by_id(actor=actor_of(request), framework_id=pk)
+    actor = actor_of(request)
+    framework = access_framework_by_id(actor=actor, framework_id=pk)
     version = framework_version_shown(framework=framework, number=_version_number(request))
     content = framework_export(framework_version=version)
     return render(
@@ -238,6 +314,7 @@ def skill_map(request: HttpRequest, pk: int) -> HttpResponse:
             "version_form": VersionChoiceForm(
                 initial={"version": version.number}, versions=_version_choices(framework)
             ),
+            "can_upload": _can_edit(actor, framework),
             "breadcrumbs": _crumbs(_framework_crumb(framework), ("スキルマップ", "")),
         },
     )
@@ -253,6 +330,50 @@ def skill_map_download(request: HttpRequest, pk: int) -> HttpResponse:
         columns=SKILL_MAP_COLUMNS,
         filename=f"スキルマップ_{framework.code}_v{version.number}.xlsx",
         sheet_title="スキルマップ",
+    )
+
+
+@role_required(*EDITOR_ROLES)
+def skill_map_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose a skill-map file: it is read as a dry run on core's job page, then 「取り込む」."""
+    framework = _editable(request, pk)
+    actor = actor_of(request)
+    draft = framework_draft(framework=framework)
+    form = SkillMapUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and draft is None:
+        form.add_error(None, "下書きがないため取り込めません。先に新しい下書きを作成してください。")
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = job_submit(
+            actor=actor,
+            kind=SKILL_MAP_KIND,
+            source=upload,
+            filename=upload.name or "skill-map.xlsx",
+            options=SkillMapOptions(
+                dry_run=True, framework_id=framework.pk, framework_name=framework.name
+            ),
+        )
+        return redirect(job_page_url(job))
+    jobs = [
+        job
+        for job in jobs_recent(actor=actor, kinds=[SKILL_MAP_KIND], limit=30)
+        if job.options.get("framework_id") == framework.pk
+    ][:10]
+    return render(
+        request,
+        "frameworks/skill_map_upload.html",
+        {
+            "framework": framework,
+            "draft": draft,
+            "form": form,
+            "jobs": jobs,
+            "breadcrumbs": _crumbs(
+                _framework_crumb(framework),
+                ("スキルマップ", reverse("frameworks:skill_map", args=[framework.pk])),
+                ("スキルマップの取込", ""),
+            ),
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -363,13 +484,51 @@ def draft_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*EDITOR_ROLES)
-@_post_only
 def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the draft, after a confirmation page: a published version never changes."""
     framework = _editable(request, pk)
     draft = framework_draft(framework=framework)
     if draft is None:
         messages.error(request, "公開する下書きがありません。")
         return redirect("frameworks:detail", pk=framework.pk)
+    if not _confirmed(request):
+        published = framework_version_latest_published(framework=framework)
+        return _confirm_page(
+            request,
+            framework,
+            heading=f"v{draft.number} を公開しますか",
+            warning="公開した版は変更できません。直すときは新しい下書きを作成して、もう一度公開します。",
+            details=[
+                "公開すると、この版がフレームワークの現在の版になります。",
+                *(
+                    [f"いまの公開版 v{published.number} は、過去の版として残ります。"]
+                    if published
+                    else []
+                ),
+            ],
+            submit_label=f"v{draft.number} を公開する",
+            danger=False,
+            links=[
+                (
+                    "表示を確認する",
+                    f"{reverse('frameworks:detail', args=[framework.pk])}?"
+                    f"{urlencode({'version': draft.number})}",
+                ),
+                *(
+                    [
+                        (
+                            "公開版との違いを見る",
+                            f"{reverse('frameworks:diff', args=[framework.pk])}?"
+                            f"{urlencode({'old': published.number, 'new': draft.number})}",
+                        )
+                    ]
+                    if published
+                    else []
+                ),
+            ],
+            cancel_url=_draft_url(framework),
+            crumb="公開の確認",
+        )
     try:
         version = services.framework_version_publish(
             actor=actor_of(request), framework_version=draft
@@ -400,6 +559,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "framework": framework,
             "draft": draft,
             "content": content,
+            "competencies": _competencies_shown(content),
             "mic_labels": MIC_LABELS,
             "published": framework_version_latest_published(framework=framework),
             "breadcrumbs": _crumbs(_framework_crumb(framework), ("下書きの編集", "")),
@@ -609,33 +769,73 @@ def _post_action(
     return redirect(_draft_url(framework, anchor))
 
 
+def _delete(
+    request: HttpRequest,
+    framework: Framework,
+    action: Any,
+    *,
+    what: str,
+    details: list[str],
+    success: str,
+    anchor: str,
+) -> HttpResponse:
+    """A delete: the confirmation page first, the service only once confirmed."""
+    if not _confirmed(request):
+        return _confirm_page(
+            request,
+            framework,
+            heading=f"{what}を削除しますか",
+            warning=IRREVERSIBLE,
+            details=details,
+            submit_label="削除する",
+            cancel_url=_draft_url(framework, anchor),
+            crumb="削除の確認",
+        )
+    return _post_action(request, framework, action, success=success, anchor=anchor)
+
+
 @role_required(*EDITOR_ROLES)
-@_post_only
 def talent_type_delete(request: HttpRequest, pk: int, type_code: str) -> HttpResponse:
     framework = _editable(request, pk)
-    return _post_action(
+    content = _draft_content(framework)
+    t = _find(content["talent_types"], "code", type_code)
+    owned = [c["name"] for c in content["competencies"] if c["talent_type"] == type_code]
+    details = []
+    if t["individual_levels"]:
+        details.append(f"段階 {len(t['individual_levels'])} 件も一緒に削除されます。")
+    if owned:
+        details.append(
+            f"この人材類型のマインド・スキルが {len(owned)} 件あるため、"
+            "先にそれらを削除するか別の人材類型に移すまで削除できません。"
+        )
+    return _delete(
         request,
         framework,
         lambda: services.talent_type_remove(
             actor=actor_of(request), framework=framework, code=type_code
         ),
+        what=f"人材類型「{t['name']}」",
+        details=details,
         success="人材類型を削除しました。",
         anchor="types",
     )
 
 
 @role_required(*EDITOR_ROLES)
-@_post_only
 def individual_level_delete(
     request: HttpRequest, pk: int, type_code: str, level_code: str
 ) -> HttpResponse:
     framework = _editable(request, pk)
-    return _post_action(
+    t = _find(_draft_content(framework)["talent_types"], "code", type_code)
+    lv = _find(t["individual_levels"], "code", level_code)
+    return _delete(
         request,
         framework,
         lambda: services.individual_level_remove(
             actor=actor_of(request), framework=framework, type_code=type_code, code=level_code
         ),
+        what=f"「{t['name']}」の段階「{lv['label'] or ''}{lv['name']}」",
+        details=["後ろの段階の順序は1つずつ繰り上がります。"],
         success="段階を削除しました。",
         anchor=f"type-{type_code}",
     )
@@ -682,28 +882,33 @@ def individual_level_move(
 
 
 @role_required(*EDITOR_ROLES)
-@_post_only
 def competency_delete(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     framework = _editable(request, pk)
-    return _post_action(
+    c = _find(_draft_content(framework)["competencies"], "code", code)
+    return _delete(
         request,
         framework,
         lambda: services.competency_remove(actor=actor_of(request), framework=framework, code=code),
+        what=f"マインド・スキル「{c['name']}」",
+        details=[f"行動指標 {len(c['levels'])} 件も一緒に削除されます。"] if c["levels"] else [],
         success="マインド・スキルを削除しました。",
         anchor="competencies",
     )
 
 
 @role_required(*EDITOR_ROLES)
-@_post_only
 def competency_level_delete(request: HttpRequest, pk: int, code: str, level: int) -> HttpResponse:
     framework = _editable(request, pk)
-    return _post_action(
+    c = _find(_draft_content(framework)["competencies"], "code", code)
+    cl = _find(c["levels"], "level", level)
+    return _delete(
         request,
         framework,
         lambda: services.competency_level_remove(
             actor=actor_of(request), framework=framework, competency_code=code, level=level
         ),
+        what=f"「{c['name']}」のレベル{level}{'（' + cl['label'] + '）' if cl['label'] else ''}の行動指標",
+        details=[f"目指す行動 {len(cl['behaviours'])} 件が削除されます。"] if cl["behaviours"] else [],
         success="行動指標を削除しました。",
         anchor="competencies",
     )

@@ -4,6 +4,10 @@
 (a change of 所属, 職位 or 級 closes the current Assignment the day before and
 opens one from that date) and, with `retire_missing`, the retirements (退職日 =
 the day before). 所属コード must exist in the tree of that date's fiscal year.
+Retiring a mass of staff at once (more than core.jobs.mass_change allows of the
+staff in post, e.g. 2,000 of 2,003 because the file held 3 rows) is refused
+unless `mass_retirement_confirmed` (the job page's ticked second step, the
+CLI's `--yes`); a dry run counts it and `mass_retirement_of` says so.
 
 Rows are checked and staged in memory, then written with bulk statements in
 `finish`, inside run_import's one transaction: a 50,000-row roster costs a
@@ -15,6 +19,7 @@ database constraints are the backstop).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +29,8 @@ from django.utils import timezone
 
 from hagukumi.core.access import require_role
 from hagukumi.core.audit import audit_record
-from hagukumi.core.errors import AccessDenied
+from hagukumi.core.errors import AccessDenied, ApplicationError
+from hagukumi.core.jobs import mass_change
 from hagukumi.core.japanese_text import normalize, normalize_kana_name
 from hagukumi.core.model_update import model_update
 from hagukumi.core.models import AuditEvent, Role
@@ -141,6 +147,61 @@ def _zero_key(number: str) -> str:
     return number.lstrip("0") or "0"
 
 
+@dataclass(frozen=True)
+class MassRetirement:
+    """A roster import that retires more staff than core.jobs.mass_change allows."""
+
+    retiring: int
+    in_post: int
+
+    @property
+    def warning(self) -> str:
+        return (
+            f"この取込は、ファイルにない職員 {self.retiring:,}名を退職にします"
+            f"（在職 {self.in_post:,}名）。ファイルが職員名簿の一部だけでないか確かめてください。"
+        )
+
+    @property
+    def acknowledge(self) -> str:
+        return f"{self.retiring:,}名を退職にすることを確認しました"
+
+    @property
+    def refusal(self) -> str:
+        return (
+            f"ファイルにない職員 {self.retiring:,}名を退職にする取込です"
+            f"（在職 {self.in_post:,}名）。大量の退職は確認が必要です"
+            "（コマンドラインでは --yes を付けて実行してください）。"
+        )
+
+
+def mass_retirement(*, retiring: int, in_post: int) -> MassRetirement | None:
+    """The mass retirement of `retiring` of `in_post` staff, or None when it is not one."""
+    if mass_change(retiring, total=in_post):
+        return MassRetirement(retiring=retiring, in_post=in_post)
+    return None
+
+
+def staff_in_post_count(*, organization: Organization) -> int:
+    """Staff of the 団体 not retired (the base of the mass-retirement rule)."""
+    return Staff.objects.filter(organization=organization, retired_on__isnull=True).count()
+
+
+def mass_retirement_of(
+    counts: Mapping[str, int], *, organization: Organization
+) -> MassRetirement | None:
+    """The mass retirement a roster dry run's counts propose (None if it is none).
+
+    Read after the dry run (which wrote nothing), so the staff in post are
+    those the import would start from.
+    """
+    retiring = int(counts.get("retiring", 0))
+    if not retiring:
+        return None
+    return mass_retirement(
+        retiring=retiring, in_post=staff_in_post_count(organization=organization)
+    )
+
+
 @dataclass
 class _StaffImport:
     organization: Organization
@@ -154,11 +215,15 @@ class _StaffImport:
     creates: list[tuple[Staff, Unit]] = field(default_factory=list)
     updates: dict[str, list[Staff]] = field(default_factory=dict)
     assignment_changes: list[tuple[Staff, Unit]] = field(default_factory=list)
+    dry_run: bool = False
+    mass_retirement_confirmed: bool = False
 
     unit_codes: dict[int, str] = field(default_factory=dict)
+    in_post: int = 0
 
     def __post_init__(self) -> None:
         self.unit_codes = {u.pk: u.code for u in self.units.values()}
+        self.in_post = sum(1 for s in self.existing.values() if s.retired_on is None)
         for number in self.existing:
             self.by_zero_key.setdefault(_zero_key(number), number)
 
@@ -296,6 +361,9 @@ class _StaffImport:
                 for number, s in sorted(self.existing.items())
                 if number not in self.seen and s.retired_on is None
             ]
+            mass = mass_retirement(retiring=len(retiring), in_post=self.in_post)
+            if mass is not None and not self.dry_run and not self.mass_retirement_confirmed:
+                raise ApplicationError(mass.refusal)
             for staff in retiring:
                 staff.retired_on = day_before
                 current = self.current.get(staff.pk)
@@ -381,12 +449,15 @@ def staff_import(
     filename: str | None = None,
     dry_run: bool = False,
     retire_missing: bool = False,
+    mass_retirement_confirmed: bool = False,
     progress: ProgressOption = None,
 ) -> ImportSummary:
     """Upsert the roster by 職員番号 as of `effective_date` (all rows or nothing).
 
     Summary kinds: new / changed (with the changed fields) / unchanged /
-    retiring (退職, only with `retire_missing`).
+    retiring (退職, only with `retire_missing`). A mass retirement (see the
+    module docstring) needs `mass_retirement_confirmed`, or the import stops
+    (TabularImportError naming the number, nothing written).
     """
     _require_hr(actor, organization)
     columns = staff_columns(organization=organization)
@@ -407,6 +478,8 @@ def staff_import(
         existing=existing,
         units=units,
         current=current,
+        dry_run=dry_run,
+        mass_retirement_confirmed=mass_retirement_confirmed,
     )
     summary = run_import(
         table,
@@ -430,6 +503,7 @@ def staff_import(
                 "filename": filename or "",
                 "effective_date": effective_date.isoformat(),
                 "retire_missing": retire_missing,
+                "mass_retirement_confirmed": mass_retirement_confirmed,
                 "counts": dict(summary.counts),
             },
         )

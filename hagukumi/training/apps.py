@@ -8,3 +8,9 @@ class TrainingConfig(AppConfig):
     name = "hagukumi.training"
     label = "training"
     verbose_name = "研修"
+
+    def ready(self) -> None:
+        from hagukumi.frameworks.usage import register_usage_checker
+        from hagukumi.training.selectors.framework_usage import training_items_using
+
+        register_usage_checker("training", training_items_using)

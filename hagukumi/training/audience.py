@@ -60,7 +60,11 @@ def audience_rule_errors(value: Any) -> list[str]:
     """Japanese messages for everything wrong with `value` (empty list: valid)."""
     if not isinstance(value, dict):
         return ["受講対象の条件はオブジェクト（{…}）で指定してください。"]
-    errors = [f"受講対象の条件に不明な項目「{key}」があります。" for key in value if key not in AUDIENCE_KEYS]
+    errors = [
+        f"受講対象の条件に不明な項目「{key}」があります。"
+        for key in value
+        if key not in AUDIENCE_KEYS
+    ]
     if "hire_year" in value:
         year = value["hire_year"]
         if isinstance(year, bool) or not isinstance(year, int) or year < 1:

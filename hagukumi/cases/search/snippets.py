@@ -1,6 +1,6 @@
 """Snippets: a window of the best passage with the matched words marked.
 
-The snippet is plain text (HTML tags of the passage dropped) in which each match is
+The snippet is plain text (Markdown markup and HTML tags of the passage dropped) in which each match is
 wrapped in ``HIGHLIGHT_START`` / ``HIGHLIGHT_END`` (⟦ ⟧, removed from the source
 text first so they only ever mean a match). ``snippet_html`` escapes the text and
 turns the markers into ``<mark>``: templates must use it (or escape themselves).
@@ -15,6 +15,7 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from hagukumi.cases.body_html import markdown_text
 from hagukumi.cases.facts import plain_text
 from hagukumi.cases.search.variants import load_variant_rules
 from hagukumi.core.japanese_text import canonical_year_spans, index_terms, normalize
@@ -116,9 +117,11 @@ def make_snippet(
     """The ``size`` characters of the passage around most matches, matches marked."""
     if not isinstance(matcher, Matcher):
         matcher = Matcher(matcher)
-    text = " ".join(
-        plain_text(passage_text).replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "").split()
-    )[:_ANALYSED_CHARS]
+    # Plain text as shown to people: Markdown markup (** , # , - bullets) and tags dropped.
+    shown = plain_text(markdown_text(passage_text[: _ANALYSED_CHARS * 2]))
+    text = " ".join(shown.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "").split())[
+        :_ANALYSED_CHARS
+    ]
     spans = matcher.spans(text)
     start = 0
     if spans:

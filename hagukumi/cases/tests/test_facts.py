@@ -60,8 +60,9 @@ def test_numbers_that_are_not_facts(text: str) -> None:
 
 
 def test_per_year_and_fiscal_year() -> None:
+    # 令和6年度の200名 is that year's figure; only 次年度以降 says it recurs (its own clause).
     facts = _facts("令和6年度：新規200名・次年度以降：新規200名＋希望者")
-    assert (FactKind.PEOPLE, Decimal(200), True, 2024) in facts
+    assert (FactKind.PEOPLE, Decimal(200), False, 2024) in facts
     assert (FactKind.PEOPLE, Decimal(200), True, None) in facts
     assert _facts("毎年20名、5年で100名を育成する。")[0][:3] == (FactKind.PEOPLE, Decimal(20), True)
     assert _facts("年間100名を育成する。")[0][2] is True
@@ -82,3 +83,55 @@ def test_html_is_stripped_and_lines_rejoined() -> None:
 def test_same_figure_is_listed_once() -> None:
     facts = extract_facts("目標は2400名。\n\n再掲: 目標は2,400名。")
     assert len([f for f in facts if f.value == 2400]) == 1
+
+
+# Sentences a new user found mislabelled (issue #14, defect 10).
+
+
+def test_per_year_belongs_to_its_own_clause() -> None:
+    facts = _facts("「デジタル行政推進リーダー」として毎年20名、5年で100名の育成を開始。")
+    assert (FactKind.PEOPLE, Decimal(20), True, None) in facts
+    assert (FactKind.PEOPLE, Decimal(100), False, None) in facts
+
+
+def test_a_figure_per_session_is_not_per_year() -> None:
+    facts = _facts("専門家によるアドバイスを年間原則5回以内(2時間以上/回)受けられる。")
+    assert facts == [(FactKind.HOURS, Decimal(2), False, None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "令和6年度は、DX推進リーダー研修を3回開催し、32名が修了した。",
+        "DX推進リーダー研修の修了者は32名（令和6年度）。",
+        "DX推進リーダー研修の修了者（令和6年度）は32名。",
+    ],
+)
+def test_the_fiscal_year_of_the_sentence_is_kept(text: str) -> None:
+    assert (FactKind.PEOPLE, Decimal(32), False, 2024) in _facts(text)
+
+
+def test_a_relative_year_is_not_the_earlier_fiscal_year() -> None:
+    facts = _facts("令和6年度：新規200名・次年度以降：新規200名＋希望者")
+    assert (FactKind.PEOPLE, Decimal(200), False, 2024) in facts
+    assert (FactKind.PEOPLE, Decimal(200), True, None) in facts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "「DX推進チャレンジャー」を一般行政部門等の職員約3,600人の12.5%に相当する450人を募集。",
+        "職員数は3,600人です。",
+        "全職員（約3,600人）を対象に研修を行う。",
+        "本市の職員3,600名のうち、450名を育成する。",
+    ],
+)
+def test_staff_counts_are_not_targets(text: str) -> None:
+    values = [value for kind, value, _p, _f in _facts(text) if kind == FactKind.PEOPLE]
+    assert Decimal(3600) not in values
+    assert values in ([], [Decimal(450)])
+
+
+def test_staff_to_be_assigned_are_still_targets() -> None:
+    facts = _facts("各業務担当部局における係長級職員20名を業務担当DX推進リーダーとして配置")
+    assert (FactKind.PEOPLE, Decimal(20), False, None) in facts

@@ -481,3 +481,116 @@ def test_import_requires_csrf(db: None, user_with_role: Callable[..., Any]) -> N
     )
     assert response.status_code == 403
     assert not Case.objects.exists()
+
+
+# Issue #14: what a new user trips over on the case pages ---------------------------
+
+
+def test_guidebook_markdown_is_rendered_and_snippets_are_plain(
+    seeded: dict[str, Case], staff_client: Client
+) -> None:
+    guidebook = seeded["001"]
+    page = _text(staff_client.get(reverse("cases:detail", kwargs={"pk": guidebook.pk})))
+    assert "**" in guidebook.body  # stored as imported
+    assert page.count("**") == 0
+    assert "<strong>デジタル人材像の明確化</strong>" in page
+    response = staff_client.get(SEARCH, {"q": "デジタル人材像の明確化"})
+    assert _seed_no(response.context["rows"][0].case_id) == "001"
+    snippets = [str(row.snippet) for row in response.context["rows"]]
+    assert all("**" not in snippet and "- ①" not in snippet for snippet in snippets)
+    assert "**" not in _text(staff_client.get(SEARCH))
+
+
+def test_detail_shows_the_document_not_the_file_name(
+    seeded: dict[str, Case], staff_client: Client
+) -> None:
+    aomori = seeded["004"]
+    page = _text(staff_client.get(reverse("cases:detail", kwargs={"pk": aomori.pk})))
+    assert "004_bbc9afb52334891c.txt" not in page
+    assert "取込ファイル" not in page
+    assert '<th scope="row">元の文書</th>' in page
+    assert "「青森県デジタル人材育成方針」（青森県）" in page
+
+
+def test_detail_table_of_contents_and_jump_to_the_match(
+    seeded: dict[str, Case], staff_client: Client
+) -> None:
+    guidebook = seeded["001"]
+    url = reverse("cases:detail", kwargs={"pk": guidebook.pk})
+    response = staff_client.get(url, {"q": "ITパスポート 受験料 補助"})
+    page = _text(response)
+    toc = page.split('<nav class="case-toc"')[1].split("</nav>")[0]
+    anchors = [part.split('"')[0] for part in toc.split('href="#')[1:]]
+    assert len(anchors) >= 5
+    for anchor in anchors:
+        assert f'id="{anchor}"' in page  # every entry jumps to a passage of the body
+    passage = response.context["match_passage"]
+    assert passage is not None
+    jump = f'href="#case-passage-{passage.order}"'
+    assert jump in page.split('class="case-match"')[1].split("</section>")[0]
+    # The whole text is still there: every passage, in order.
+    body = page.split('<div class="case-body">')[1]
+    assert body.count('id="case-passage-') == guidebook.passages.count()
+
+
+def test_export_files_are_named_by_encoding(
+    seeded: dict[str, Case], staff_client: Client
+) -> None:
+    url = reverse("cases:export")
+    names = {
+        encoding: staff_client.get(url, {"q": "人材", "format": "csv", "encoding": encoding})[
+            "Content-Disposition"
+        ]
+        for encoding in ("utf-8", "cp932")
+    }
+    assert names["utf-8"] != names["cp932"]
+    assert "UTF-8.csv" in names["utf-8"]
+    assert "SJIS.csv" in names["cp932"]
+
+
+def test_sort_select_is_honest_and_applies_on_change(
+    seeded: dict[str, Case], staff_client: Client
+) -> None:
+    browse = _text(staff_client.get(SEARCH))
+    select = browse.split('id="id_sort"')[1].split("</select>")[0]
+    # Without a query the list is newest first, and the select says so.
+    assert '<option value="year" selected>' in select
+    assert '<option value="relevance" selected>' not in select
+    # Any change of a facet or the sort sends the form (htmx) — one trigger filter,
+    # so the facet filter never swallows the sort's change event.
+    assert 'hx-trigger="submit, change target:.case-search__refine"' in browse
+    assert 'class="select case-search__refine"' in _text(staff_client.get(SEARCH, {"q": "人材"}))
+    assert "並べ替える" in browse  # the no-JavaScript fallback button
+    # A sort value from an old link is not an error.
+    bad = _text(staff_client.get(SEARCH, {"q": "人材", "sort": "zzz"}))
+    assert "<title>エラー" not in bad
+
+
+def test_one_live_region_outside_the_swapped_results(
+    seeded: dict[str, Case], staff_client: Client
+) -> None:
+    full = _text(staff_client.get(SEARCH, {"q": "副業"}))
+    assert full.count('role="status"') == 1
+    before_results = full.split('id="case-results"')[0]
+    assert 'id="case-results-count"' in before_results
+    assert 'role="status"' in before_results
+    partial = _text(
+        staff_client.get(
+            SEARCH, {"q": "副業"}, headers={"HX-Request": "true", "HX-Target": "case-results"}
+        )
+    )
+    assert 'role="status"' not in partial
+    assert 'id="case-results-count" hx-swap-oob="innerHTML"' in partial
+    assert "「副業」の検索結果" in partial.split('hx-swap-oob="innerHTML"')[1]
+
+
+def test_skip_link_and_filter_disclosure(seeded: dict[str, Case], staff_client: Client) -> None:
+    page = _text(staff_client.get(SEARCH, {"q": "人材"}))
+    after_box = page.split('id="id_q"')[1]
+    assert after_box.index('href="#case-results-list"') < after_box.index("case-facets")
+    assert 'id="case-results-list" tabindex="-1"' in page
+    assert '<details class="case-facets__disclosure"' in page
+    assert "<summary" in page.split("case-facets__disclosure")[1]
+    filtered = _text(staff_client.get(SEARCH, {"q": "人材", "org_type": "都道府県"}))
+    # A ticked filter keeps the disclosure open after the swap (narrow screens).
+    assert '<details class="case-facets__disclosure" open' in filtered

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.text import normalize_newlines
+
 from hagukumi.core.tabular_import.columns import Column
 
 MSG_FORMULA = "数式は取り込めません。値を入力してください"
@@ -91,9 +93,10 @@ def raw(cell: Any) -> tuple[Any, bool]:
 
 
 def as_text(value: Any, cell: Any) -> str:
-    """A cell's text as typed: strings as they are, numbers without a spurious .0."""
+    """A cell's text as typed: strings as they are (line breaks as LF), numbers without a
+    spurious .0."""
     if isinstance(value, str):
-        text = value.strip()
+        text = normalize_newlines(value).strip()
         if _FORMULA_ESCAPED.match(text):
             text = text[1:]  # undo the export's formula-injection guard
         return text

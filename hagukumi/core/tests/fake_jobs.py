@@ -4,7 +4,10 @@
 nothing, through core.tabular_import like every real import). With
 `retire_others` its finish hook counts 2,000 「退職」 rows that are not in the
 file (like the roster's 「ファイルにない職員を退職にする」), so the row counter is
-checked against the data rows. Each run appends to `RUNS` what it was given.
+checked against the data rows. With `ask_confirmation` its dry run asks for
+the second step of a mass change and its real run refuses to run without
+`confirmed` (like the roster's mass retirement). A real run links each account
+it made (to the home page). Each run appends to `RUNS` what it was given.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from hagukumi.core.audit import audit_record
-from hagukumi.core.errors import AccessDenied
+from hagukumi.core.errors import AccessDenied, ApplicationError
 from hagukumi.core.jobs import JobKind, JobOptions, JobRun, register_job_kind
 from hagukumi.core.models import AuditEvent, Role, User
 from hagukumi.core.tabular_import import (
@@ -40,6 +43,11 @@ class AccountOptions(JobOptions):
     note: str = field(default="", metadata={"label": "メモ"})
     # Seconds to hold the lane (concurrency tests).
     hold: float = 0.0
+    ask_confirmation: bool = False
+    confirmed: bool = False
+
+
+ACKNOWLEDGE = f"{RETIRED_OTHERS}名を退職にすることを確認しました"
 
 
 def run_accounts(run: JobRun) -> ImportSummary:
@@ -58,6 +66,8 @@ def run_accounts(run: JobRun) -> ImportSummary:
             time.sleep(options.hold)
         if options.retire_others:
             summary.add("retiring", count=RETIRED_OTHERS)
+        if options.ask_confirmation and not options.dry_run and not options.confirmed:
+            raise ApplicationError(f"{RETIRED_OTHERS}名を退職にする取込は確認が必要です。")
 
     summary = run_import(
         table,
@@ -68,7 +78,15 @@ def run_accounts(run: JobRun) -> ImportSummary:
         labels={"retiring": "退職"},
         progress=run.progress,
     )
+    if options.ask_confirmation and options.dry_run:
+        run.require_confirmation(
+            message=f"この取込は {RETIRED_OTHERS}名を退職にします。",
+            acknowledge=ACKNOWLEDGE,
+            options={"confirmed": True},
+        )
     if not options.dry_run:
+        for change in summary.details:
+            run.add_link(text=change.key, url_name="core:home", label="新規")
         audit_record(
             actor=run.actor,
             action=AuditEvent.Action.IMPORT,

@@ -191,3 +191,45 @@ def test_waiting_job_says_what_it_waits_for(hr, hr_user, organization):  # type:
     page = hr.get(_url(second)).content.decode()
     assert "順番を待っています" in page
     assert f"ImportJob #{first.pk}" in page
+
+
+@pytest.mark.django_db
+def test_a_mass_change_shows_a_warning_and_needs_the_checkbox(hr, hr_user, organization):  # type: ignore[no-untyped-def]
+    dry = _submit(hr_user, organization, retire_others=True, ask_confirmation=True)
+    list(jobs_run_pending(once=True))
+    page = hr.get(_url(dry)).content.decode()
+    assert 'id="job-warning"' in page
+    assert f"この取込は {fake_jobs.RETIRED_OTHERS}名を退職にします。" in page
+    assert 'name="acknowledge"' in page
+    assert fake_jobs.ACKNOWLEDGE in page
+    # Without the tick (a page without JavaScript, a forged post): refused, nothing queued.
+    refused = hr.post(_url(dry, "core:job_confirm"), follow=True).content.decode()
+    assert f"「{fake_jobs.ACKNOWLEDGE}」にチェックを入れてください" in refused
+    assert ImportJob.objects.count() == 1
+    response = hr.post(_url(dry, "core:job_confirm"), {"acknowledge": "yes"})
+    follow = ImportJob.objects.exclude(pk=dry.pk).get()
+    assert response["Location"] == _url(follow)
+    list(jobs_run_pending(once=True))
+    follow.refresh_from_db()
+    assert follow.status == "succeeded"
+
+
+@pytest.mark.django_db
+def test_an_ordinary_dry_run_has_no_warning(hr, hr_user, organization):  # type: ignore[no-untyped-def]
+    dry = _submit(hr_user, organization, retire_others=True)
+    list(jobs_run_pending(once=True))
+    page = hr.get(_url(dry)).content.decode()
+    assert 'id="job-warning"' not in page
+    assert 'name="acknowledge"' not in page
+
+
+@pytest.mark.django_db
+def test_the_page_links_what_a_run_made(hr, hr_user, organization):  # type: ignore[no-untyped-def]
+    dry = _submit(hr_user, organization, "k1")
+    list(jobs_run_pending(once=True))
+    hr.post(_url(dry, "core:job_confirm"))
+    list(jobs_run_pending(once=True))
+    follow = ImportJob.objects.exclude(pk=dry.pk).get()
+    page = hr.get(_url(follow)).content.decode()
+    assert 'id="job-links"' in page
+    assert '<a href="/">k1</a>' in page

@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from hagukumi.core.errors import AccessDenied, ApplicationError
 from hagukumi.core.jobs import (
+    MASS_CHANGE_MIN,
     JobBusy,
     JobKind,
     JobOptions,
     JobOptionsError,
+    ResultLink,
     access_import_job_by_id,
     job_actor,
     job_claim,
@@ -29,13 +31,17 @@ from hagukumi.core.jobs import (
     job_execute,
     job_kind,
     job_options,
+    job_page,
     job_reap_stale,
+    job_result,
     job_run_inline,
     job_status,
     job_submit,
     job_wait,
     jobs_recent,
     jobs_run_pending,
+    mass_change,
+    mass_change_threshold,
     register_job_kind,
 )
 from hagukumi.core.models import AuditEvent, ImportJob, Membership, Role, User
@@ -248,7 +254,7 @@ def test_options_never_grant_rights(organization, user_with_role):  # type: igno
             kind=KIND,
             source=accounts_csv("x1"),
             filename="x.csv",
-            options={"command_line": True, "dry_run": False},
+            options=AccountOptions.from_json({"command_line": True, "dry_run": False}),
         )
     # Written as a web job by hand (as a forged form could only wish): refused when it runs.
     forged = ImportJob.objects.create(
@@ -282,9 +288,10 @@ def test_options_command_line_from_the_web_keeps_the_web_user(organization, hr):
         kind=KIND,
         source=accounts_csv("a1"),
         filename="a.csv",
-        options={"command_line": True},
+        options=AccountOptions.from_json({"command_line": True}),
     )
     assert job.inline is False
+    assert "command_line" not in job.options  # an unknown key is not even stored
     _run_next()
     run = fake_jobs.RUNS[-1]
     assert (run.actor.kind, run.actor.user) == (ActorKind.WEB, hr)
@@ -348,23 +355,24 @@ def test_access_import_job_by_id(organization, hr, user_with_role):  # type: ign
 
 
 @pytest.mark.django_db
-def test_submit_checks_roles_in_the_older_form_too(organization, hr, user_with_role):  # type: ignore[no-untyped-def]
-    job = job_submit(
-        organization=organization,
-        user=hr,
-        kind=KIND,
-        source=accounts_csv("a1"),
-        filename="a.csv",
-        options={"dry_run": True, "extra": "kept"},
-    )
-    assert (job.created_by, job.options["extra"]) == (hr, "kept")
-    for user in (user_with_role(Role.STAFF), None):
-        with pytest.raises(AccessDenied):
-            job_submit(
-                organization=organization, user=user, kind=KIND, source=b"", filename="a.csv"
-            )
+def test_submit_checks_the_actor_s_roles(organization, hr, user_with_role):  # type: ignore[no-untyped-def]
+    job = _submit(actor_for(hr, organization.pk), "a1")
+    assert (job.created_by, job.options["dry_run"]) == (hr, True)
     with pytest.raises(AccessDenied):
-        job_submit(organization=OrganizationFactory(), user=hr, kind=KIND, source=b"", filename="a")
+        job_submit(
+            actor=actor_for(user_with_role(Role.STAFF), organization.pk),
+            kind=KIND,
+            source=b"",
+            filename="a.csv",
+        )
+    with pytest.raises(TypeError):  # options are the kind's typed class, never a dict
+        job_submit(
+            actor=actor_for(hr, organization.pk),
+            kind=KIND,
+            source=b"",
+            filename="a.csv",
+            options={"dry_run": True},  # type: ignore[arg-type]
+        )
     with pytest.raises(AccessDenied):  # the command line runs inline, it does not queue
         job_submit(actor=Actor.command_line(organization), kind=KIND, source=b"", filename="a")
 
@@ -616,3 +624,71 @@ def test_two_workers_two_organizations_in_parallel(settings, tmp_path):  # type:
     for n in range(len(orgs)):
         for prefix in ("A", "B"):
             assert len(_names(f"{prefix}{n}-")) == 100
+
+
+# ------------------------------------------------------------ mass changes, links
+
+
+def test_mass_change_threshold() -> None:
+    """More than MASS_CHANGE_MIN and more than MASS_CHANGE_SHARE of the records."""
+    assert mass_change_threshold(0) == MASS_CHANGE_MIN == 10
+    assert not mass_change(10, total=12)
+    assert mass_change(11, total=12)
+    assert not mass_change(200, total=2003)  # routine turnover of a large 団体
+    assert mass_change(201, total=2003)
+    assert mass_change(2000, total=2003)  # a 3-row roster with 「退職にする」
+
+
+@pytest.mark.django_db
+def test_a_mass_change_needs_its_second_step(organization, hr):  # type: ignore[no-untyped-def]
+    actor = actor_for(hr, organization.pk)
+    dry = _submit(actor, "m1", retire_others=True, ask_confirmation=True)
+    _run_next()
+    dry.refresh_from_db()
+    step = job_result(dry).confirmation
+    assert step is not None and step.acknowledge == fake_jobs.ACKNOWLEDGE
+    with pytest.raises(ApplicationError) as refused:
+        job_confirm(actor=actor, job=dry)
+    assert f"「{fake_jobs.ACKNOWLEDGE}」にチェックを入れてください" in refused.value.message
+    assert ImportJob.objects.count() == 1
+    assert dry.file_path  # still there for the ticked 「取り込む」
+    real = job_confirm(actor=actor, job=dry, acknowledged=True)
+    assert real.options["confirmed"] is True
+    _run_next()
+    real.refresh_from_db()
+    assert real.status == "succeeded"
+    assert _names("m") == {"m1"}
+    assert job_result(real).confirmation is None  # only a dry run asks
+
+
+@pytest.mark.django_db
+def test_a_real_run_refuses_a_mass_change_nobody_confirmed(organization, hr):  # type: ignore[no-untyped-def]
+    spec = job_kind(KIND)
+    register_job_kind(dataclasses.replace(spec, dry_run_first=False))
+    job = _submit(actor_for(hr, organization.pk), "m2", retire_others=True, ask_confirmation=True)
+    _run_next()
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "確認が必要です" in job.errors[0]["message"]
+    assert not _names("m")
+    page = job_page(actor=actor_for(hr, organization.pk), job_id=job.pk)
+    assert page.general_errors == [job.errors[0]["message"]]  # the reason is on the page
+
+
+@pytest.mark.django_db
+def test_a_run_leaves_links_to_what_it_made(organization, hr):  # type: ignore[no-untyped-def]
+    spec = job_kind(KIND)
+    register_job_kind(dataclasses.replace(spec, dry_run_first=False))
+    job = _submit(actor_for(hr, organization.pk), "l1", "l2")
+    _run_next()
+    job.refresh_from_db()
+    links = job_result(job).links
+    assert [(link.label, link.text, link.url()) for link in links] == [
+        ("新規", "l1", "/"),
+        ("新規", "l2", "/"),
+    ]
+    page = job_page(actor=actor_for(hr, organization.pk), job_id=job.pk)
+    assert [link.text for link in page.links] == ["l1", "l2"]
+    assert ResultLink(text="x", url_name="nobody:knows").url() == ""
+    with_query = ResultLink(text="x", url_name="core:home", query={"fy": 2026})
+    assert ResultLink.from_json(with_query.to_json()).url() == "/?fy=2026"

@@ -55,6 +55,7 @@ ROUTE_KWARGS = {
     "frameworks:diff": _pk,
     "frameworks:skill_map": _pk,
     "frameworks:skill_map_xlsx": _pk,
+    "frameworks:skill_map_upload": _pk,
     "frameworks:draft": _pk,
     "frameworks:draft_new": _pk,
     "frameworks:draft_publish": _pk,

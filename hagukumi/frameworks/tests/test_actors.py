@@ -165,7 +165,9 @@ def test_access_denied_from_a_service_is_a_404_in_its_view(
     monkeypatch.setattr(services, "talent_type_save", refuse)
     client = Client()
     client.force_login(user_with_role(Role.DX_OFFICE))
-    response = client.post(reverse("frameworks:type_delete", args=[framework.pk, "t1"]))
+    response = client.post(
+        reverse("frameworks:type_delete", args=[framework.pk, "t1"]), {"confirm": "yes"}
+    )
     assert response.status_code == 404
     response = client.post(
         reverse("frameworks:type_edit", args=[framework.pk, "t1"]),

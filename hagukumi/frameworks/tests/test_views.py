@@ -108,7 +108,9 @@ def test_adopt_edit_publish_new_draft_diff(templates, client_for, organization):
     assert [lv["code"] for lv in newcomer["individual_levels"]] == ["second", "first"]
     assert [lv["order"] for lv in newcomer["individual_levels"]] == [1, 2]
 
-    response = client.post(reverse("frameworks:draft_publish", args=[framework.pk]))
+    response = client.post(
+        reverse("frameworks:draft_publish", args=[framework.pk]), {"confirm": "yes"}
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == VersionStatus.PUBLISHED
@@ -118,7 +120,9 @@ def test_adopt_edit_publish_new_draft_diff(templates, client_for, organization):
         reverse("frameworks:type_edit", args=[framework.pk, "newcomer"]),
         {"name": "新規採用職員", "mic_type": "general-staff"},
     )
-    client.post(reverse("frameworks:type_delete", args=[framework.pk, "newcomer"]))  # levels: ok
+    client.post(  # with its levels: ok
+        reverse("frameworks:type_delete", args=[framework.pk, "newcomer"]), {"confirm": "yes"}
+    )
     response = client.post(
         reverse("frameworks:competency_level_add", args=[framework.pk, "dx-leader-mind-ownership"]),
         {"level": 2, "label": "LV2", "behaviours": "自分の業務から課題を見つける\n改善を提案する"},
@@ -162,7 +166,9 @@ def test_publishing_an_invalid_draft_is_refused(client_for, organization):
     framework = Framework.objects.create(owner=organization, code="empty", name="空")
     framework.versions.create(number=1)
     client = client_for(Role.DX_OFFICE)
-    response = client.post(reverse("frameworks:draft_publish", args=[framework.pk]), follow=True)
+    response = client.post(
+        reverse("frameworks:draft_publish", args=[framework.pk]), {"confirm": "yes"}, follow=True
+    )
     assert "公開できません" in page_text(response)
     assert framework.versions.get().status == VersionStatus.DRAFT
 
@@ -287,3 +293,47 @@ def test_index_query_count_does_not_grow_with_frameworks(
         framework_with_draft(organization, code=f"f{n}")
     with django_assert_max_num_queries(12):
         assert client.get(reverse("frameworks:index")).status_code == 200
+
+
+def test_the_draft_editor_names_each_competencys_talent_type_and_links_its_behaviours(
+    templates, client_for, organization
+):
+    client = client_for(Role.DX_OFFICE)
+    client.post(reverse("frameworks:adopt"), {"template": "sapporo", "code": ""})
+    framework = Framework.objects.get(owner=organization, code="sapporo")
+    page = page_text(client.get(reverse("frameworks:draft", args=[framework.pk])))
+    content = templates["sapporo"]
+    names = {t["code"]: t["name"] for t in content["talent_types"]}
+    same_name = [c for c in content["competencies"] if c["name"] == "当事者意識"]
+    assert len(same_name) > 1
+    for c in content["competencies"]:
+        heading = re.search(rf'<h3 id="competency-{re.escape(c["code"])}">(.*?)</h3>', page, re.S)
+        assert heading is not None, c["code"]
+        if c["talent_type"]:
+            assert names[c["talent_type"]] in heading.group(1), c["code"]
+        for cl in c["levels"]:
+            url = reverse(
+                "frameworks:competency_level_edit", args=[framework.pk, c["code"], cl["level"]]
+            )
+            assert f'href="{url}"' in page
+    # Behaviour levels of an adopted skill map are listed with their edit links, and
+    # the edit form shows what is saved.
+    client.post(reverse("frameworks:adopt"), {"template": "kakegawa", "code": ""})
+    kakegawa = Framework.objects.get(owner=organization, code="kakegawa")
+    page = page_text(client.get(reverse("frameworks:draft", args=[kakegawa.pk])))
+    competencies = templates["kakegawa"]["competencies"]
+    assert any(c["levels"] for c in competencies)
+    for c in competencies:
+        for cl in c["levels"]:
+            url = reverse(
+                "frameworks:competency_level_edit", args=[kakegawa.pk, c["code"], cl["level"]]
+            )
+            assert f'href="{url}"' in page
+    c = next(c for c in competencies if c["levels"])
+    cl = c["levels"][0]
+    form = page_text(
+        client.get(
+            reverse("frameworks:competency_level_edit", args=[kakegawa.pk, c["code"], cl["level"]])
+        )
+    )
+    assert cl["behaviours"][0] in form

@@ -12,7 +12,7 @@ feature:
 - `counts`: `designation_counts`, `qualification_counts` — the small, documented
   interface other apps ([計画], reports) read; aggregates only
 - `designations`, `job_challenges`, `subsidies`, `qualifications`,
-  `assignments`, `import_jobs`, `form_choices`: the reads of those features
+  `assignments`, `form_choices`: the reads of those features
 
 Writes live in hagukumi.people.services (same feature names). Every function
 takes `actor: Actor` except the aggregate counts and the catalogue; no actor
@@ -41,13 +41,6 @@ from hagukumi.people.selectors.designations import (
 from hagukumi.people.selectors.directory import DirectoryRow, leader_directory
 from hagukumi.people.selectors.export import staff_export, staff_export_columns
 from hagukumi.people.selectors.form_choices import CODE_KINDS, SearchChoices, staff_search_choices
-from hagukumi.people.selectors.import_jobs import (
-    PEOPLE_JOB_KINDS,
-    JobWait,
-    access_roster_job_by_id,
-    roster_job_wait,
-    roster_jobs_recent,
-)
 from hagukumi.people.selectors.job_challenges import (
     access_job_challenge_by_id,
     job_applications_for,
@@ -94,14 +87,12 @@ __all__ = [
     "HOLDING_STATUSES",
     "NOT_COVERED",
     "NOT_ELIGIBLE",
-    "PEOPLE_JOB_KINDS",
     "QUALIFICATION_COUNT_KEYS",
     "RATE_NOT_SET",
     "STATUS_LABELS",
     "DesignationListRow",
     "DesignationRow",
     "DirectoryRow",
-    "JobWait",
     "QualificationRow",
     "SearchChoices",
     "StaffAsOf",
@@ -111,7 +102,6 @@ __all__ = [
     "SubsidyResult",
     "TalentTypeLabels",
     "access_job_challenge_by_id",
-    "access_roster_job_by_id",
     "access_staff_by_id",
     "designated_types_of",
     "designation_counts",
@@ -124,8 +114,6 @@ __all__ = [
     "qualification_catalogue",
     "qualification_choices",
     "qualification_counts",
-    "roster_job_wait",
-    "roster_jobs_recent",
     "staff_as_of",
     "staff_export",
     "staff_export_columns",

@@ -17,8 +17,7 @@ from typing import Any
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from hagukumi.core.models import ImportJob, Membership, Role
-from hagukumi.people.import_jobs import LANE, STAFF_KIND
+from hagukumi.core.models import Membership, Role
 from hagukumi.people.models import JobApplication, JobChallenge, JobChallengeKind, Staff
 from hagukumi.people.tests.factories import StaffFactory
 
@@ -41,17 +40,6 @@ def _staff(world: Any) -> dict[str, Any]:
     staff = StaffFactory(organization=world.organization, unit=world.unit, number=number)
     _follow_matrix_users(number, world.organization.pk)
     return {"pk": staff.pk}
-
-
-def _job(world: Any) -> dict[str, Any]:
-    job = ImportJob.objects.create(
-        organization=world.organization,
-        kind=STAFF_KIND,
-        lane=LANE,
-        options={"effective_date": "2026-04-01", "dry_run": True},
-        filename="名簿.xlsx",
-    )
-    return {"pk": job.pk}
 
 
 def _challenge(world: Any) -> JobChallenge:
@@ -81,8 +69,6 @@ def _application(world: Any) -> dict[str, Any]:
 
 ROUTE_KWARGS = {
     "people:staff_detail": _staff,
-    "people:roster_job": _job,
-    "people:roster_job_confirm": _job,
     "people:challenge_detail": _challenge_kwargs,
     "people:challenge_apply": _challenge_kwargs,
     "people:application_withdraw": _application,

@@ -1,6 +1,6 @@
 """職員 pages, one module per feature.
 
-- `roster`: roster upload (ImportJob dry run → 「取り込む」), template, job pages
+- `roster`: roster upload (core's job flow: dry run → 「取り込む」), template
 - `profile`: a staff member's profile, 自分のプロフィール, and their edits
 - `search`: 人材検索 and its xlsx/CSV export
 - `directory`: the DX推進リーダー名簿
@@ -28,12 +28,7 @@ from hagukumi.people.views.challenges import (
 from hagukumi.people.views.designations import designations_view
 from hagukumi.people.views.directory import leaders_view
 from hagukumi.people.views.profile import my_profile_view, staff_detail_view
-from hagukumi.people.views.roster import (
-    roster_job_confirm_view,
-    roster_job_view,
-    roster_template_view,
-    roster_upload_view,
-)
+from hagukumi.people.views.roster import roster_template_view, roster_upload_view
 from hagukumi.people.views.search import search_export_view, search_view
 
 __all__ = [
@@ -47,8 +42,6 @@ __all__ = [
     "designations_view",
     "leaders_view",
     "my_profile_view",
-    "roster_job_confirm_view",
-    "roster_job_view",
     "roster_template_view",
     "roster_upload_view",
     "search_export_view",

@@ -11,7 +11,7 @@ from hagukumi.core.errors import ApplicationError
 from hagukumi.core.jobs import EXIT_BUSY, JobBusy, job_run_inline
 from hagukumi.core.tabular_import import report_errors
 from hagukumi.orgs.selectors import organization_by_code_or_name
-from hagukumi.people.import_jobs import QUALIFICATIONS_KIND
+from hagukumi.people.import_jobs import QUALIFICATIONS_KIND, QualificationImportOptions
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 organization=org,
                 kind=QUALIFICATIONS_KIND,
                 source=file,
-                options={"dry_run": dry_run},
+                options=QualificationImportOptions(dry_run=dry_run),
             )
         except JobBusy as exc:
             self.stderr.write(exc.message)

@@ -1,5 +1,9 @@
 """hagukumi import_staff FILE --organization CODE|NAME [--dry-run] [--retire-missing]
-[--effective-date YYYY-MM-DD]."""
+[--effective-date YYYY-MM-DD] [--yes].
+
+A real run that would retire a mass of staff (more than core.jobs.mass_change
+allows of those in post) stops with exit code 1 and the number, unless --yes.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from hagukumi.core.jobs import EXIT_BUSY, JobBusy, job_run_inline
 from hagukumi.core.tabular_import import report_errors
 from hagukumi.core.wareki import parse_date
 from hagukumi.orgs.selectors import organization_by_code_or_name
-from hagukumi.people.import_jobs import STAFF_KIND
+from hagukumi.people.import_jobs import STAFF_KIND, StaffImportOptions
+from hagukumi.people.roster_import import mass_retirement_of
 
 
 class Command(BaseCommand):
@@ -25,6 +30,8 @@ class Command(BaseCommand):
         "任期満了日, キャリアモデル, 特定部門。誤りが1件でもあれば何も登録しません。"
         "コマンドラインの実行者は人事担当と同じ扱いです（サーバーの管理者）。"
         "同じ団体の取込が実行中なら終了コード 3 で終わります。"
+        "ファイルにない職員を大量に退職にする取込（在職者の1割かつ10名を超える）は "
+        "--yes を付けたときだけ実行します。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,6 +49,11 @@ class Command(BaseCommand):
             "--effective-date",
             help="発令日（異動歴・退職の日付。2026-04-01, R8.4.1 など。既定: 今日）",
         )
+        parser.add_argument(
+            "--yes",
+            action="store_true",
+            help="大量の退職（--retire-missing）を確認済みとして実行する",
+        )
 
     def handle(
         self,
@@ -51,6 +63,7 @@ class Command(BaseCommand):
         dry_run: bool,
         retire_missing: bool,
         effective_date: str | None,
+        yes: bool = False,
         **options: Any,
     ) -> None:
         try:
@@ -62,11 +75,12 @@ class Command(BaseCommand):
                 organization=org,
                 kind=STAFF_KIND,
                 source=file,
-                options={
-                    "effective_date": day.isoformat(),
-                    "dry_run": dry_run,
-                    "retire_missing": retire_missing,
-                },
+                options=StaffImportOptions(
+                    effective_date=day,
+                    dry_run=dry_run,
+                    retire_missing=retire_missing,
+                    mass_retirement_confirmed=yes,
+                ),
             )
         except JobBusy as exc:
             self.stderr.write(exc.message)
@@ -78,6 +92,10 @@ class Command(BaseCommand):
         )
         for line in job.result_lines:
             self.stdout.write(line)
+        if dry_run and not yes:
+            mass = mass_retirement_of(job.counts, organization=org)
+            if mass is not None:
+                self.stdout.write(f"注意: {mass.warning}取り込むときは --yes を付けてください。")
 
 
 def _date(value: str | None) -> dt.date:
