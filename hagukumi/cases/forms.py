@@ -12,6 +12,7 @@ from django.http import QueryDict
 from hagukumi.cases.documents import SUPPORTED_SUFFIXES
 from hagukumi.cases.models import Visibility
 from hagukumi.cases.search import FILTER_FIELDS, MAX_QUERY_CHARS
+from hagukumi.core.forms import Form
 
 SORT_CHOICES = [("relevance", "関連度の高い順"), ("year", "公表年度の新しい順")]
 # Bounds on what a shared URL may ask for: values per filter field, characters per value.
@@ -19,7 +20,7 @@ MAX_FILTER_VALUES = 20
 MAX_FILTER_VALUE_CHARS = 200
 
 
-class CaseSearchForm(forms.Form):
+class CaseSearchForm(Form):
     """The query box and the sort order of /cases/ (the facet filters: ``search_filters``)."""
 
     q = forms.CharField(
@@ -82,7 +83,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
-class CaseImportForm(forms.Form):
+class CaseImportForm(Form):
     documents = MultipleFileField(
         label="事例のファイル",
         help_text=(

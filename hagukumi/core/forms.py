@@ -21,14 +21,26 @@ def input_normalise(data: Any) -> Any:
     Browsers send a textarea's line breaks as CRLF (HTML's form encoding), so text
     saved unchanged would differ from what is stored and show up as 変更 in diffs.
     """
-    if data is None:
-        return None
+    if data is None or not any(_has_cr(v) for v in _values(data)):
+        return data  # nothing to change: the caller's object as given
     if isinstance(data, QueryDict):
         normalised = QueryDict(mutable=True, encoding=data.encoding)
         for key, values in data.lists():
             normalised.setlist(key, [_newlines(v) for v in values])
         return normalised
     return {key: _newlines(value) for key, value in data.items()}
+
+
+def _values(data: Any) -> list[Any]:
+    if isinstance(data, QueryDict):
+        return [v for _, values in data.lists() for v in values]
+    return list(data.values())
+
+
+def _has_cr(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\r" in value
+    return isinstance(value, list) and any(_has_cr(v) for v in value)
 
 
 def _newlines(value: Any) -> Any:

@@ -10,6 +10,9 @@ home panel, a profile panel or a unit panel without core or orgs importing it:
 - `ProfilePanel`: a panel on a staff member's profile page.
 - `UnitPanel`: what an app shows on one unit of the org chart, e.g. people's
   在籍職員数 and DX推進リーダー (`register_unit_panel`, `render_unit_panels`).
+- Unit occupants: who works in units the org-chart import is about to close,
+  as text per unit code (people: 在籍職員 and DX推進リーダー), so that the dry
+  run can say it (`register_unit_occupants`, `unit_occupants`).
 
 Every panel declares the roles that see it (empty: every user) and renders
 HTML (a SafeString, e.g. from `render_to_string`); a render that returns ""
@@ -20,7 +23,7 @@ usage checkers in `frameworks.usage`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,3 +170,34 @@ def render_unit_panels(*, actor: Actor, unit: Any, fiscal_year: int) -> list[tup
         for p in unit_panels_for(actor)
     )
     return [(p, html) for p, html in rendered if html]
+
+
+# A provider of unit occupants: (actor, organization, fiscal_year, codes) →
+# {unit code: [text, …]} for the codes it knows someone in (e.g. 「在籍職員 3名（…）」).
+UnitOccupants = Callable[..., Mapping[str, Sequence[str]]]
+_unit_occupants: dict[str, UnitOccupants] = {}
+
+
+def register_unit_occupants(key: str, provider: UnitOccupants) -> None:
+    """Add (or replace, by key) a provider of unit occupants. Idempotent."""
+    _unit_occupants[key] = provider
+
+
+def unit_occupants(
+    *, actor: Actor, organization: Any, fiscal_year: int, codes: Iterable[str]
+) -> dict[str, list[str]]:
+    """What the registered providers say about who is in each unit of `codes` in
+    `fiscal_year` (a code nobody is in is left out). Each provider checks its own
+    access and shows `actor` what it may see."""
+    wanted = sorted(set(codes))
+    found: dict[str, list[str]] = {}
+    if not wanted:
+        return found
+    for key in sorted(_unit_occupants):
+        texts = _unit_occupants[key](
+            actor=actor, organization=organization, fiscal_year=fiscal_year, codes=wanted
+        )
+        for code, lines in texts.items():
+            if lines:
+                found.setdefault(code, []).extend(lines)
+    return found

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from hagukumi.core.forms import Form
 from hagukumi.core.wareki import format_fiscal_year
 from hagukumi.orgs.models import UNIT_KIND_SUGGESTIONS, Unit
 from hagukumi.orgs.selectors import UnitTree
@@ -24,7 +25,7 @@ class FiscalYearField(forms.TypedChoiceField):
         super().__init__(choices=fiscal_year_choices(years), coerce=int, **kwargs)
 
 
-class UnitFieldsForm(forms.Form):
+class UnitFieldsForm(Form):
     """Name, 区分, 機能 and 上位所属 of a unit for one fiscal year."""
 
     name = forms.CharField(label="所属名", max_length=100)
@@ -87,7 +88,7 @@ class UnitEditForm(UnitFieldsForm):
     field_order = ["name", "kind", "functions", "parent"]
 
 
-class UnitImportForm(forms.Form):
+class UnitImportForm(Form):
     file = forms.FileField(
         label="所属ファイル（xlsx または CSV）",
         help_text=(

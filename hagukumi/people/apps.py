@@ -25,10 +25,11 @@ class PeopleConfig(AppConfig):
             )
         )
         register_usage_checker("people-designations", designations_using)
-        from hagukumi.people import metrics, panels
+        from hagukumi.people import metrics, panels, unit_occupants
 
         metrics.register()
         panels.register()
+        unit_occupants.register()
         self._register_navigation()
 
     def _register_navigation(self) -> None:

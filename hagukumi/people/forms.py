@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from hagukumi.core.errors import ApplicationError
+from hagukumi.core.forms import Form
 from hagukumi.core.wareki import fiscal_year_of
 from hagukumi.frameworks.in_force import talent_type_key_parse
 from hagukumi.people.models import (
@@ -52,7 +53,7 @@ class TalentTypeFormMixin:
         return code
 
 
-class RosterUploadForm(forms.Form):
+class RosterUploadForm(Form):
     """職員名簿のファイル (xlsx/CSV); the upload always runs as a dry run first."""
 
     file = forms.FileField(
@@ -93,7 +94,7 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
-class CareerIntentForm(forms.Form):
+class CareerIntentForm(Form):
     career_intent = forms.CharField(
         label="キャリア志向",
         required=False,
@@ -103,7 +104,7 @@ class CareerIntentForm(forms.Form):
     )
 
 
-class AppraisalForm(forms.Form):
+class AppraisalForm(Form):
     aptitude_notes = forms.CharField(
         label="適性", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -112,7 +113,7 @@ class AppraisalForm(forms.Form):
     )
 
 
-class QualificationAddForm(forms.Form):
+class QualificationAddForm(Form):
     qualification = forms.ChoiceField(label="資格")
     obtained_on = forms.DateField(
         label="取得年月日", widget=forms.DateInput(attrs={"type": "date"})
@@ -128,7 +129,7 @@ class QualificationAddForm(forms.Form):
         field.choices = [("", "選んでください"), *choices]
 
 
-class DesignationAddForm(TalentTypeFormMixin, forms.Form):
+class DesignationAddForm(TalentTypeFormMixin, Form):
     talent_type_code = forms.ChoiceField(label="人材類型")
     method = forms.ChoiceField(label="指定方法", choices=DesignationMethod.choices)
     status = forms.ChoiceField(
@@ -167,25 +168,25 @@ class DesignationAddForm(TalentTypeFormMixin, forms.Form):
         self.fields["from_fy"].initial = fiscal_year_of(timezone.localdate())
 
 
-class DesignationTransitionForm(forms.Form):
+class DesignationTransitionForm(Form):
     designation = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label="新しい状態", choices=DesignationStatus.choices)
     note = forms.CharField(label="メモ", required=False, max_length=500)
 
 
-class MotivationForm(forms.Form):
+class MotivationForm(Form):
     motivation = forms.CharField(
         label="志望動機", max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(Form):
     opinion = forms.CharField(
         label="所属長意見", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(
         label="決定",
         choices=[("accept", "採用"), ("reject", "不採用")],
@@ -193,7 +194,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class JobChallengeForm(TalentTypeFormMixin, forms.Form):
+class JobChallengeForm(TalentTypeFormMixin, Form):
     kind = forms.ChoiceField(label="種類", choices=JobChallengeKind.choices)
     title = forms.CharField(label="件名", max_length=200)
     unit = forms.ChoiceField(label="所属")
@@ -228,7 +229,7 @@ class JobChallengeForm(TalentTypeFormMixin, forms.Form):
 ITSS_CHOICES = [("", "指定しない"), *((str(n), f"レベル{n}以上") for n in range(1, 5))]
 
 
-class StaffSearchForm(forms.Form):
+class StaffSearchForm(Form):
     """The talent search; only the fields of the groups the role may search are kept."""
 
     q = forms.CharField(

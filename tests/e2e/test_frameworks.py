@@ -69,10 +69,16 @@ def test_adopt_edit_publish_and_diff(
     assert "重複しています" in page.locator(".error-summary").inner_text()
     page.get_by_role("link", name="キャンセル").click()
 
+    # Publishing asks first: a published version cannot be changed.
+    framework = Framework.objects.get(owner=organization, code="sapporo")
+    with page.expect_navigation():
+        page.get_by_role("link", name="v1 を公開する").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "v1 を公開しますか"
+    assert "公開した版は変更できません" in page.locator(".notice").first.inner_text()
+    assert framework.versions.get(number=1).status == VersionStatus.DRAFT
     with page.expect_navigation():
         page.get_by_role("button", name="v1 を公開する").click()
     assert "v1 を公開しました" in page.locator(".notice").first.inner_text()
-    framework = Framework.objects.get(owner=organization, code="sapporo")
     assert framework.versions.get(number=1).status == VersionStatus.PUBLISHED
     assert "新任職員" in page.locator("main").inner_text()
 
@@ -87,3 +93,24 @@ def test_adopt_edit_publish_and_diff(
     changed = page.locator("tr[data-kind='changed']").first.inner_text()
     assert "新任職員" in changed
     assert "新規採用職員" in changed
+
+
+def test_skill_map_buttons_have_room_between_them(
+    page: Any, page_guard: Any, login_as: Any, organization: Any
+) -> None:
+    from hagukumi.frameworks.tests.route_kwargs import framework_with_draft
+
+    framework = framework_with_draft(organization)
+    login_as(Role.DX_OFFICE, org=organization)
+    page.goto(reverse("frameworks:skill_map", args=[framework.pk]))
+    buttons = [
+        page.get_by_role("button", name="この版を表示"),
+        page.get_by_role("link", name="Excel（xlsx）でダウンロード"),
+        page.get_by_role("link", name="ファイルから取り込む"),
+    ]
+    boxes = [b.bounding_box() for b in buttons]
+    for one, other in zip(boxes, boxes[1:], strict=False):
+        assert one is not None and other is not None
+        horizontal = max(other["x"] - (one["x"] + one["width"]), one["x"] - (other["x"] + other["width"]))
+        vertical = max(other["y"] - (one["y"] + one["height"]), one["y"] - (other["y"] + other["height"]))
+        assert max(horizontal, vertical) >= 8, (one, other)

@@ -172,3 +172,22 @@ def notice_type(level_tag: str) -> str:
 def notice_label(notice: str) -> str:
     """The Japanese word read before a notice (完了, お知らせ, 注意, エラー)."""
     return _NOTICE_LABELS.get(notice, "お知らせ")
+
+
+@register.simple_tag(takes_context=True)
+def page_has_errors(context: template.Context) -> bool:
+    """Whether the page reports input errors (WCAG 3.3.1: its title then says 「エラー」).
+
+    True when the view sets ``page_errors`` or any bound form or formset of the
+    context has errors, whatever its name. Types are compared without touching the
+    values, so lazy context values (user, csrf_token) are not evaluated.
+    """
+    for name, value in context.flatten().items():
+        if name == "page_errors" and value is True:
+            return True
+        kind = type(value)
+        if issubclass(kind, forms.BaseForm) and value.is_bound and value.errors:
+            return True
+        if issubclass(kind, forms.BaseFormSet) and value.is_bound and value.total_error_count():
+            return True
+    return False

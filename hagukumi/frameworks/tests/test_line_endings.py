@@ -97,3 +97,34 @@ def test_an_imported_text_cell_gets_lf_line_endings():
         filename="skill.csv",
     )
     assert [row.values["text"] for row in table.rows] == ["一つ目\n二つ目"]
+
+
+def test_every_form_of_every_app_normalises_its_input():
+    """Each app's forms module builds on core.forms.Form (or its mixin)."""
+    import importlib
+    import inspect
+
+    from django import forms
+    from django.apps import apps
+    from django.contrib.auth.forms import SetPasswordForm
+
+    from hagukumi.core.forms import NormalisedInputMixin
+
+    plain = []
+    for app in apps.get_app_configs():
+        if not app.name.startswith("hagukumi."):
+            continue
+        try:
+            module = importlib.import_module(f"{app.name}.forms")
+        except ModuleNotFoundError:
+            continue
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if (
+                cls.__module__ == module.__name__
+                and issubclass(cls, forms.BaseForm)
+                # Passwords are one line: Django's own password forms stay as they are.
+                and not issubclass(cls, SetPasswordForm)
+                and not issubclass(cls, NormalisedInputMixin)
+            ):
+                plain.append(f"{module.__name__}.{cls.__name__}")
+    assert not plain, "core.forms.Form を基にしてください: " + ", ".join(plain)

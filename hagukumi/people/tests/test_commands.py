@@ -69,6 +69,28 @@ def test_second_cli_run_exits_3(organization, tree, tmp_path):  # type: ignore[n
     assert not Staff.objects.exists()
 
 
+def test_import_staff_needs_yes_for_a_mass_retirement(organization, tree, tmp_path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "roster.xlsx"
+    rows = [roster_row(f"{i:06d}", f"職員{i}") for i in range(1, 15)]
+    path.write_bytes(roster_file(rows))
+    call("import_staff", str(path), "--organization", organization.code)
+    path.write_bytes(roster_file(rows[:2]))
+    args = ("import_staff", str(path), "--organization", organization.code, "--retire-missing")
+    out, _ = call(*args, "--dry-run")
+    assert "注意: この取込は、ファイルにない職員 12名を退職にします（在職 14名）" in out
+    assert "--yes を付けてください" in out
+    err = io.StringIO()
+    with pytest.raises(CommandError) as exc:
+        call_command(*args, stdout=io.StringIO(), stderr=err)
+    assert exc.value.returncode == 1
+    assert "ファイルにない職員 12名を退職にする取込です" in err.getvalue()
+    assert "--yes" in err.getvalue()
+    assert not Staff.objects.filter(retired_on__isnull=False).exists()
+    out, _ = call(*args, "--yes")
+    assert "退職 12件" in out
+    assert Staff.objects.filter(retired_on__isnull=False).count() == 12
+
+
 def test_import_qualifications(organization, tree, tmp_path):  # type: ignore[no-untyped-def]
     roster = tmp_path / "roster.xlsx"
     roster.write_bytes(roster_file([roster_row("000001", "甲")]))

@@ -10,7 +10,12 @@ import pytest
 from hagukumi.core.tabular_import import TabularImportError
 from hagukumi.core.tenancy import Actor
 from hagukumi.people.models import Assignment, Staff, StaffQualification
-from hagukumi.people.roster_import import qualifications_import, staff_import
+from hagukumi.people.roster_import import (
+    mass_retirement,
+    mass_retirement_of,
+    qualifications_import,
+    staff_import,
+)
 from hagukumi.people.selectors import staff_as_of
 from hagukumi.people.tests.conftest import roster_file, roster_row
 
@@ -85,6 +90,30 @@ def test_retire_missing(organization, tree):  # type: ignore[no-untyped-def]
     retired = Staff.objects.get(number="000002")
     assert retired.retired_on == dt.date(2027, 3, 31)
     assert retired.assignments.get().ends_on == dt.date(2027, 3, 31)
+
+
+def test_a_mass_retirement_needs_confirmation(organization, tree):  # type: ignore[no-untyped-def]
+    """A 3-row roster with 「退職にする」 must not retire everyone else by one click."""
+    rows = [roster_row(f"{i:06d}", f"職員{i}") for i in range(1, 15)]
+    run(organization, roster_file(rows))
+    three = roster_file(rows[:3])
+    dry = run(organization, three, retire_missing=True, dry_run=True)
+    assert dry.counts["retiring"] == 11
+    mass = mass_retirement_of(dry.counts, organization=organization)
+    assert mass is not None and (mass.retiring, mass.in_post) == (11, 14)
+    assert mass.acknowledge == "11名を退職にすることを確認しました"
+    with pytest.raises(TabularImportError) as exc:
+        run(organization, three, retire_missing=True)
+    assert any("ファイルにない職員 11名を退職にする取込です" in e for e in errors_of(exc))
+    assert not Staff.objects.filter(retired_on__isnull=False).exists()
+    run(organization, three, retire_missing=True, mass_retirement_confirmed=True)
+    assert Staff.objects.filter(retired_on__isnull=False).count() == 11
+
+
+def test_a_few_retirements_need_no_confirmation(organization, tree):  # type: ignore[no-untyped-def]
+    assert mass_retirement(retiring=10, in_post=11) is None  # not more than MASS_CHANGE_MIN
+    assert mass_retirement(retiring=150, in_post=2000) is None  # routine yearly turnover
+    assert mass_retirement(retiring=2000, in_post=2003) is not None
 
 
 def test_names_round_trip_xlsx_and_csv(organization, tree):  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -15,9 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hagukumi.core.jobs import job_claim, job_execute, jobs_run_pending
+from hagukumi.core.jobs import job_claim, job_execute, job_options, jobs_run_pending
 from hagukumi.core.models import AuditEvent, ImportJob, Role
+from hagukumi.core.tests.factories import MembershipFactory, UserFactory
 from hagukumi.orgs.tests.factories import OrganizationFactory
+from hagukumi.people.import_jobs import StaffImportOptions
 from hagukumi.people.models import (
     ApplicationStatus,
     JobApplication,
@@ -32,9 +35,22 @@ from hagukumi.people.tests.factories import StaffFactory
 pytestmark = pytest.mark.django_db
 
 
+PANEL = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "job-panel"}
+
+
 @pytest.fixture(autouse=True)
 def data_dir(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.HAGUKUMI_DATA_DIR = tmp_path
+
+
+def settings_data_dir() -> str:
+    from django.conf import settings
+
+    return str(settings.HAGUKUMI_DATA_DIR)
+
+
+def _job_url(job: ImportJob) -> str:
+    return reverse("core:job", kwargs={"pk": job.pk})
 
 
 def _client(user: Any) -> Client:
@@ -72,15 +88,19 @@ def test_roster_dry_run_summary_then_import(hr, tree, organization):  # type: ig
     response = _upload(hr, content)
     assert response.status_code == 302
     job = ImportJob.objects.get()
-    assert response["Location"] == reverse("people:roster_job", kwargs={"pk": job.pk})
+    assert response["Location"] == _job_url(job)
+    assert job_options(job) == StaffImportOptions(
+        dry_run=True, effective_date=dt.date(2026, 4, 1), retire_missing=False
+    )
     waiting = hr.get(response["Location"])
     assert "待機" in waiting.content.decode()
-    assert 'hx-trigger="every 1s"' in waiting.content.decode()
+    assert 'hx-trigger="load delay:1s"' in waiting.content.decode()  # core's page polls
     assert "最新の状態を表示" in waiting.content.decode()
+    assert "令和8年4月1日" in waiting.content.decode()  # 発令日, a labelled option
 
     list(jobs_run_pending(once=True))
     assert Staff.objects.filter(organization=organization).count() == 1  # dry run
-    page = hr.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    page = hr.get(response["Location"], **PANEL).content.decode()
     assert "hx-trigger" not in page  # polling stops when the job ends
     assert "新規" in page
     assert "変更" in page
@@ -88,9 +108,10 @@ def test_roster_dry_run_summary_then_import(hr, tree, organization):  # type: ig
     assert "職位 「主事」 → 「主任」" in page
     assert "取り込む" in page
 
-    confirm = hr.post(reverse("people:roster_job_confirm", kwargs={"pk": job.pk}))
+    assert 'id="job-warning"' not in page  # one retirement is no mass retirement
+    confirm = hr.post(reverse("core:job_confirm", kwargs={"pk": job.pk}))
     follow = ImportJob.objects.exclude(pk=job.pk).get()
-    assert confirm["Location"] == reverse("people:roster_job", kwargs={"pk": follow.pk})
+    assert confirm["Location"] == _job_url(follow)
     list(jobs_run_pending(once=True))
     done = hr.get(confirm["Location"]).content.decode()
     assert "取込が終わりました" in done
@@ -104,7 +125,7 @@ def test_second_upload_for_the_same_organization_waits(hr, tree):  # type: ignor
     _upload(hr, content)
     first, second = ImportJob.objects.order_by("id")
     assert job_claim() is not None  # the first is now running
-    page = hr.get(reverse("people:roster_job", kwargs={"pk": second.pk})).content.decode()
+    page = hr.get(_job_url(second)).content.decode()
     assert "待機" in page
     assert f"ImportJob #{first.pk}" in page
     assert job_claim() is None
@@ -123,7 +144,7 @@ def test_failed_dry_run_shows_row_errors(hr, tree):  # type: ignore[no-untyped-d
     _upload(hr, roster_file([roster_row("000001", "髙橋 一郎", unit="9999")]))
     list(jobs_run_pending(once=True))
     job = ImportJob.objects.get()
-    page = hr.get(reverse("people:roster_job", kwargs={"pk": job.pk})).content.decode()
+    page = hr.get(_job_url(job)).content.decode()
     assert "取り込めませんでした" in page
     assert "9999" in page
     assert "取り込む</button>" not in page
@@ -141,7 +162,110 @@ def test_template_download_has_the_headers(hr):  # type: ignore[no-untyped-def]
 def test_another_organizations_job_is_404(hr, tree, user_with_role):  # type: ignore[no-untyped-def]
     other = OrganizationFactory()
     job = ImportJob.objects.create(organization=other, kind="people.staff", lane="people")
-    assert hr.get(reverse("people:roster_job", kwargs={"pk": job.pk})).status_code == 404
+    assert hr.get(_job_url(job)).status_code == 404
+
+
+def test_upload_lists_recent_jobs_linking_to_core_s_page(hr, tree):  # type: ignore[no-untyped-def]
+    _upload(hr, roster_file([roster_row("000001", "髙橋 一郎")]))
+    job = ImportJob.objects.get()
+    page = hr.get(reverse("people:roster_upload")).content.decode()
+    assert f'href="{_job_url(job)}"' in page
+    assert 'id="job-list"' in page
+
+
+def test_a_job_whose_options_say_command_line_runs_with_its_web_user_s_rights(  # type: ignore[no-untyped-def]
+    tree, organization, user_with_role
+):
+    """Job authorisation comes from `inline` and `created_by`, never from options."""
+    staff_user = user_with_role(Role.STAFF)
+    content = roster_file([roster_row("000001", "髙橋 一郎")])
+    path = Path(settings_data_dir()) / "forged.xlsx"
+    path.write_bytes(content)
+    forged = ImportJob.objects.create(
+        organization=organization,
+        kind="people.staff",
+        lane="people",
+        options={"command_line": True, "dry_run": False, "effective_date": "2026-04-01"},
+        filename="forged.xlsx",
+        file_path=str(path),
+        created_by=staff_user,
+    )
+    list(jobs_run_pending(once=True))
+    forged.refresh_from_db()
+    assert forged.status == "failed"
+    assert "権限" in forged.errors[0]["message"]
+    assert not Staff.objects.exists()
+    # The 職員 cannot see it either; a 人事担当's job with the same options runs as them.
+    assert _client(staff_user).get(_job_url(forged)).status_code == 404
+    hr_user = user_with_role(Role.HR)
+    path.write_bytes(content)
+    job = ImportJob.objects.create(
+        organization=organization,
+        kind="people.staff",
+        lane="people",
+        options={"command_line": True, "dry_run": False, "effective_date": "2026-04-01"},
+        filename="hr.xlsx",
+        file_path=str(path),
+        created_by=hr_user,
+    )
+    list(jobs_run_pending(once=True))
+    job.refresh_from_db()
+    assert job.status == "succeeded"
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    assert event.actor_username == hr_user.username  # not 「コマンドライン」
+
+
+# ------------------------------------------------------------- mass retirement
+
+
+def _mass_retirement_dry_run(hr, tree, organization):  # type: ignore[no-untyped-def]
+    for i in range(2, 15):  # 13 in post, none of them in the file
+        StaffFactory(organization=organization, unit=tree["0101"], number=f"{i:06d}")
+    hr.post(
+        reverse("people:roster_upload"),
+        {
+            "file": SimpleUploadedFile("名簿.xlsx", roster_file([roster_row("000001", "甲")])),
+            "effective_date": "2026-04-01",
+            "retire_missing": "on",
+        },
+    )
+    list(jobs_run_pending(once=True))
+    return ImportJob.objects.get()
+
+
+def test_a_mass_retirement_warns_and_needs_the_checkbox(hr, tree, organization):  # type: ignore[no-untyped-def]
+    dry = _mass_retirement_dry_run(hr, tree, organization)
+    assert dry.counts["retiring"] == 13
+    page = hr.get(_job_url(dry)).content.decode()
+    assert 'id="job-warning"' in page
+    assert "ファイルにない職員 13名を退職にします（在職 13名）" in page
+    assert "13名を退職にすることを確認しました" in page
+    refused = hr.post(reverse("core:job_confirm", kwargs={"pk": dry.pk}), follow=True)
+    assert "「13名を退職にすることを確認しました」にチェックを入れてください" in (
+        refused.content.decode()
+    )
+    assert ImportJob.objects.count() == 1
+    hr.post(reverse("core:job_confirm", kwargs={"pk": dry.pk}), {"acknowledge": "yes"})
+    real = ImportJob.objects.exclude(pk=dry.pk).get()
+    assert job_options(real).mass_retirement_confirmed is True
+    list(jobs_run_pending(once=True))
+    real.refresh_from_db()
+    assert real.status == "succeeded"
+    assert Staff.objects.filter(organization=organization, retired_on__isnull=False).count() == 13
+
+
+def test_confirm_by_another_organization_changes_nothing(  # type: ignore[no-untyped-def]
+    hr, tree, organization
+):
+    dry = _mass_retirement_dry_run(hr, tree, organization)
+    outsider = UserFactory()
+    MembershipFactory(user=outsider, organization=OrganizationFactory(), role=Role.HR)
+    response = _client(outsider).post(
+        reverse("core:job_confirm", kwargs={"pk": dry.pk}), {"acknowledge": "yes"}
+    )
+    assert response.status_code == 404
+    assert ImportJob.objects.count() == 1
+    assert not Staff.objects.filter(retired_on__isnull=False).exists()
 
 
 # ----------------------------------------------------------------------- profile
