@@ -188,6 +188,12 @@ HAGUKUMI_UPLOAD_MAX_BYTES = env.int("HAGUKUMI_UPLOAD_MAX_BYTES", default=20 * 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# The one full TrueType font embedded in 修了証 PDFs (its cmap must hold U+20BB7 𠮷;
+# Debian's fonts-ipamj-mincho, installed by scripts/browser_deps.sh).
+HAGUKUMI_CERTIFICATE_FONT = Path(
+    env.str("HAGUKUMI_CERTIFICATE_FONT", default="/usr/share/fonts/truetype/ipamj/ipamjm.ttf")
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

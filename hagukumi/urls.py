@@ -11,6 +11,7 @@ urlpatterns = [
     path("frameworks/", include("hagukumi.frameworks.urls")),
     path("cases/", include("hagukumi.cases.urls")),
     path("people/", include("hagukumi.people.urls")),
+    path("assessments/", include("hagukumi.assessments.urls")),
 ]
 
 # Django's default 400/403/404 handlers render templates/400.html, 403.html and

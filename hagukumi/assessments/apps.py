@@ -14,3 +14,8 @@ class AssessmentsConfig(AppConfig):
         from hagukumi.frameworks.usage import register_usage_checker
 
         register_usage_checker("assessments", assessment_items_using)
+
+        from hagukumi.core.audit import register_personal_data_path
+
+        # A refused (404) certificate URL is audited like a refused profile.
+        register_personal_data_path("/assessments/certificates/")

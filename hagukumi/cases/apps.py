@@ -16,6 +16,9 @@ class CasesConfig(AppConfig):
         from hagukumi.core.tabular_import import ImporterSpec, register_importer
 
         register_importer(ImporterSpec("cases-list", "事例一覧", XLSX_COLUMNS, "import_cases"))
+        from hagukumi.cases import import_jobs
+
+        import_jobs.register()
 
         register_nav_item(
             NavItem(

@@ -121,9 +121,7 @@ def markdown_text(text: str) -> str:
             out.append(f"{token.info}{token.markup} ")
         elif token.type in ("html_block", "fence"):
             out.append(token.content)
-        elif token.nesting == -1 and token.block:
-            out.append("\n")
-        elif token.type == "hr":
+        elif (token.nesting == -1 and token.block) or token.type == "hr":
             out.append("\n")
     return "".join(out)
 

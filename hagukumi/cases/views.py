@@ -25,7 +25,13 @@ from django.views.decorators.http import require_GET
 from hagukumi.cases.body_html import markdown_text
 from hagukumi.cases.facts import plain_text
 from hagukumi.cases.forms import CaseImportForm, CaseSearchForm, search_filters
-from hagukumi.cases.models import Case, FactKind, Visibility
+from hagukumi.cases.import_jobs import (
+    CASES_KIND,
+    CaseImportOptions,
+    case_upload_bundle,
+    case_upload_name,
+)
+from hagukumi.cases.models import Case, FactKind
 from hagukumi.cases.search import FACET_FIELDS, SearchHit, case_search, similar_cases, snippet_html
 from hagukumi.cases.selectors import (
     BodySection,
@@ -34,9 +40,10 @@ from hagukumi.cases.selectors import (
     case_export,
     passage_anchor,
 )
-from hagukumi.cases.services import IMPORT_ROLES, STATUS_LABELS, FileOutcome, case_import_file
+from hagukumi.cases.services import IMPORT_ROLES
 from hagukumi.core.access import EVERY_ROLE, role_required
 from hagukumi.core.errors import ApplicationError
+from hagukumi.core.jobs import job_page_url, job_submit, jobs_recent
 from hagukumi.core.tabular_export import CsvEncoding, ExportFormat, table_response
 from hagukumi.core.tabular_import import Column
 from hagukumi.core.tenancy import Actor
@@ -62,12 +69,6 @@ FACET_LABELS = {
     "case_type": "事例種類",
 }
 FACT_FILTER_LABEL = "数値目標のある事例"
-STATUS_TONES = {
-    "stored": "success",
-    "updated": "success",
-    "unchanged": "pending",
-    "failed": "error",
-}
 EXPORT_COLUMNS = [
     Column(field="case.case_no", header="事例No."),
     Column(field="case.title", header="タイトル"),
@@ -417,67 +418,31 @@ def case_export_view(request: HttpRequest) -> HttpResponse:
 # Import ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ImportLine:
-    name: str
-    status: str
-    label: str
-    tone: str
-    text: str
-    case_url: str
-
-
-def _import_line(outcome: FileOutcome, *, dry_run: bool) -> ImportLine:
-    single = outcome.cases[0] if len(outcome.cases) == 1 else None
-    case_url = ""
-    if single is not None and single.case_id is not None and not dry_run:
-        case_url = reverse("cases:detail", kwargs={"pk": single.case_id})
-    return ImportLine(
-        name=outcome.name,
-        status=outcome.status,
-        label=STATUS_LABELS[outcome.status],
-        tone=STATUS_TONES[outcome.status],
-        text=outcome.line(dry_run=dry_run),
-        case_url=case_url,
-    )
-
-
 @role_required(*IMPORT_ROLES)
 def case_import_view(request: HttpRequest) -> HttpResponse:
-    """Upload case documents; one line per file (登録 / 更新 / 変更なし / 失敗 and why)."""
+    """Upload case documents: queued as one job (core's job page lists each file's result
+    and links the cases it made); 「試しに読み込む」 queues a dry run to confirm there."""
     actor = actor_of(request)
     form = CaseImportForm(request.POST or None, request.FILES or None)
-    lines: list[ImportLine] = []
-    dry_run = False
     if request.method == "POST" and form.is_valid():
-        dry_run = bool(form.cleaned_data["dry_run"])
-        visibility = form.cleaned_data["visibility"]
-        for upload in form.cleaned_data["documents"]:
-            outcome = case_import_file(
-                actor=actor,
-                data=upload.read(),
-                filename=upload.name or "",
-                visibility=visibility,
-                dry_run=dry_run,
-            )
-            lines.append(_import_line(outcome, dry_run=dry_run))
-        failed = sum(1 for line in lines if line.status == "failed")
-        if failed:
-            messages.warning(
-                request, f"{len(lines)}件のうち{failed}件のファイルを取り込めませんでした。"
-            )
-        elif dry_run:
-            messages.info(request, "試しに読み込みました。まだ保存していません。")
-        else:
-            messages.success(request, f"{len(lines)}件のファイルを取り込みました。")
+        uploads = form.cleaned_data["documents"]
+        job = job_submit(
+            actor=actor,
+            kind=CASES_KIND,
+            source=case_upload_bundle((u.name or "", u.read()) for u in uploads),
+            filename=case_upload_name([u.name or "" for u in uploads]),
+            options=CaseImportOptions(
+                dry_run=bool(form.cleaned_data["dry_run"]),
+                visibility=form.cleaned_data["visibility"],
+            ),
+        )
+        return redirect(job_page_url(job))
     return render(
         request,
         "cases/import.html",
         {
             "form": form,
-            "lines": lines,
-            "dry_run": dry_run,
-            "visibility_labels": dict(Visibility.choices),
+            "jobs": jobs_recent(actor=actor, kinds=[CASES_KIND]),
             "breadcrumbs": [
                 ("ホーム", reverse("core:home")),
                 ("先進事例", reverse("cases:search")),

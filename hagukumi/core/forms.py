@@ -66,7 +66,7 @@ class Form(NormalisedInputMixin, forms.Form):
     """django.forms.Form with LF line endings (NormalisedInputMixin)."""
 
 
-class ModelForm(NormalisedInputMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ModelForm(NormalisedInputMixin, forms.ModelForm):
     """django.forms.ModelForm with LF line endings (NormalisedInputMixin)."""
 
 

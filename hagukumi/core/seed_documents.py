@@ -70,6 +70,4 @@ def source_citation(files: str) -> str:
     `files` is one file name or several joined by ", " (as framework templates store them).
     """
     parts = [part.strip() for part in files.split(",") if part.strip()]
-    return "、".join(
-        found.citation if (found := seed_document(part)) else part for part in parts
-    )
+    return "、".join(found.citation if (found := seed_document(part)) else part for part in parts)

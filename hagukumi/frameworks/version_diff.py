@@ -39,7 +39,7 @@ class DiffSection:
 
 
 def _comparable(text: str) -> str:
-    """Text as compared: line breaks as LF, no trailing blanks (CRLF from a browser is no change)."""
+    """Text as compared: LF line breaks, no outer blanks (a browser's CRLF is no change)."""
     return normalize_newlines(text).strip()
 
 

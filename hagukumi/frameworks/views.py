@@ -4,7 +4,10 @@ skill map.
 Thin: parse input, call one selector or service, render. Browsing is open to every
 role of the 団体 (templates and the 団体's own frameworks); writing to
 EDITOR_ROLES (the services check again). Every page works without JavaScript;
-htmx only swaps the list of levels after a move.
+htmx only swaps the list of levels after a move. What cannot be undone (publishing,
+deleting a type, level, competency or behaviour level) shows a confirmation page
+first (GET, or a POST without `confirm`); only its POST with confirm=yes acts. The
+skill-map upload goes through core's job flow (dry run → 「取り込む」 on /jobs/<id>/).
 """
 
 from __future__ import annotations
@@ -901,14 +904,16 @@ def competency_level_delete(request: HttpRequest, pk: int, code: str, level: int
     framework = _editable(request, pk)
     c = _find(_draft_content(framework)["competencies"], "code", code)
     cl = _find(c["levels"], "level", level)
+    label = f"（{cl['label']}）" if cl["label"] else ""
+    count = len(cl["behaviours"])
     return _delete(
         request,
         framework,
         lambda: services.competency_level_remove(
             actor=actor_of(request), framework=framework, competency_code=code, level=level
         ),
-        what=f"「{c['name']}」のレベル{level}{'（' + cl['label'] + '）' if cl['label'] else ''}の行動指標",
-        details=[f"目指す行動 {len(cl['behaviours'])} 件が削除されます。"] if cl["behaviours"] else [],
+        what=f"「{c['name']}」のレベル{level}{label}の行動指標",
+        details=[f"目指す行動 {count} 件が削除されます。"] if count else [],
         success="行動指標を削除しました。",
         anchor="competencies",
     )

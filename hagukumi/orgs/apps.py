@@ -20,6 +20,9 @@ class OrgsConfig(AppConfig):
         from hagukumi.orgs.services import UNIT_COLUMNS
 
         register_importer(ImporterSpec("orgs-units", "所属", UNIT_COLUMNS, "import_units"))
+        from hagukumi.orgs import import_jobs
+
+        import_jobs.register()
         from hagukumi.core.registries import NavItem, register_nav_item
 
         register_nav_item(

@@ -27,8 +27,10 @@ from django.db.models import ProtectedError
 from hagukumi.core.access import require_role
 from hagukumi.core.audit import audit_record
 from hagukumi.core.errors import AccessDenied, ApplicationError
+from hagukumi.core.jobs import mass_change
 from hagukumi.core.model_update import model_update
 from hagukumi.core.models import AuditEvent, Role
+from hagukumi.core.registries import unit_occupants
 from hagukumi.core.tabular_import import (
     Column,
     ImportSummary,
@@ -48,6 +50,9 @@ from hagukumi.orgs.selectors import UnitTree, units_as_of
 __all__ = [
     "UNIT_COLUMNS",
     "UNIT_EDITOR_ROLES",
+    "MassClosure",
+    "mass_closure",
+    "mass_closure_of",
     "parse_functions",
     "unit_close",
     "unit_create",
@@ -554,17 +559,69 @@ def _parents_first(rows: Sequence[ParsedRow]) -> list[ParsedRow]:
     return ordered
 
 
+@dataclasses.dataclass(frozen=True)
+class MassClosure:
+    """A unit import that closes more units than core.jobs.mass_change allows."""
+
+    closing: int
+    units: int  # valid in the year before the import
+
+    @property
+    def warning(self) -> str:
+        return (
+            f"この取込は、ファイルにない所属 {self.closing:,}件を廃止します"
+            f"（この年度の所属 {self.units:,}件）。ファイルが組織の一部だけでないか、"
+            "廃止する所属の在籍者を確かめてください。"
+        )
+
+    @property
+    def acknowledge(self) -> str:
+        return f"{self.closing:,}件の所属を廃止することを確認しました"
+
+    @property
+    def refusal(self) -> str:
+        return (
+            f"ファイルにない所属 {self.closing:,}件を廃止する取込です"
+            f"（この年度の所属 {self.units:,}件）。大量の廃止は確認が必要です"
+            "（コマンドラインでは --yes を付けて実行してください）。"
+        )
+
+
+def mass_closure(*, closing: int, units: int) -> MassClosure | None:
+    """The mass closure of `closing` of `units` units, or None when it is not one."""
+    if mass_change(closing, total=units):
+        return MassClosure(closing=closing, units=units)
+    return None
+
+
+def mass_closure_of(
+    counts: Mapping[str, int], *, organization: Organization, fiscal_year: int
+) -> MassClosure | None:
+    """The mass closure a dry run's counts propose (read after it: nothing changed)."""
+    closing = int(counts.get("closed", 0))
+    if not closing:
+        return None
+    units = len(units_as_of(organization=organization, fiscal_year=fiscal_year))
+    return mass_closure(closing=closing, units=units)
+
+
 class _UnitsImport:
     """Applies one import file to the tree of one 団体 for one fiscal year."""
 
     def __init__(
         self,
         *,
+        actor: Actor,
         organization: Organization,
         fiscal_year: int,
         rows: list[ParsedRow],
         columns_in_file: Iterable[str],
+        dry_run: bool = False,
+        mass_closure_confirmed: bool = False,
     ):
+        self.actor = actor
+        self.dry_run = dry_run
+        self.mass_closure_confirmed = mass_closure_confirmed
         self.organization = organization
         self.fiscal_year = fiscal_year
         # 区分 and 機能 are optional columns: a file without one leaves that value of
@@ -624,13 +681,32 @@ class _UnitsImport:
         return RowOutcome("changed", key=f"{code} {wanted['name']}", changes=changes)
 
     def finish(self, summary: ImportSummary) -> None:
-        """Codes in the tree but not in the file are abolished (廃止) from the year."""
+        """Codes in the tree but not in the file are abolished (廃止) from the year.
+
+        A dry run names, per closed unit, who works there that year (core's unit
+        occupants registry: people's staff and DX推進リーダー). A mass closure
+        needs `mass_closure_confirmed`.
+        """
         summary.add("closed", count=0)  # so that 廃止 0件 is shown too
         absent = [n for n in self.tree if n.unit.code not in self.codes_in_file]
+        mass = mass_closure(closing=len(absent), units=len(self.tree))
+        if mass is not None and not self.dry_run and not self.mass_closure_confirmed:
+            raise ApplicationError(mass.refusal)
+        occupants: dict[str, list[str]] = {}
+        if self.dry_run and absent:
+            # Read before the closing: it may delete the year's own versions.
+            occupants = unit_occupants(
+                actor=self.actor,
+                organization=self.organization,
+                fiscal_year=self.fiscal_year,
+                codes=[n.unit.code for n in absent],
+            )
         # Deepest first, so that deleting same-year versions never trips on a child.
         for node in sorted(absent, key=lambda n: -n.depth):
             _retire(node.unit, fiscal_year=self.fiscal_year)
-            summary.add("closed", key=f"{node.unit.code} {node.unit.name}")
+            who = occupants.get(node.unit.code)
+            key = f"{node.unit.code} {node.unit.name}"
+            summary.add("closed", key=f"{key}（{'、'.join(who)}）" if who else key)
 
 
 def units_import(
@@ -641,6 +717,7 @@ def units_import(
     fiscal_year: int,
     filename: str | None = None,
     dry_run: bool = False,
+    mass_closure_confirmed: bool = False,
     progress: Any = None,
 ) -> ImportSummary:
     """Make the 所属 tree of `fiscal_year` what the file says (all or nothing).
@@ -651,7 +728,9 @@ def units_import(
     when they existed before); codes valid that year but absent from the file
     are abolished from it (廃止: closed at FY-1). Any bad row →
     TabularImportError listing every problem, nothing written. `dry_run`
-    returns the same summary and writes nothing.
+    returns the same summary and writes nothing; it names who works in each
+    unit it would close. Closing more units than core.jobs.mass_change allows
+    needs `mass_closure_confirmed` (else TabularImportError, nothing written).
     """
     _require_editor(actor, organization)
     table = read_table(source, columns=UNIT_COLUMNS, filename=filename, progress=progress)
@@ -678,10 +757,13 @@ def units_import(
         raise TabularImportError(sorted(errors, key=lambda e: e.row or 0))
     ordered = _parents_first(rows)
     job = _UnitsImport(
+        actor=actor,
         organization=organization,
         fiscal_year=fiscal_year,
         rows=rows,
         columns_in_file=table.headers,
+        dry_run=dry_run,
+        mass_closure_confirmed=mass_closure_confirmed,
     )
     summary = run_import(
         dataclasses.replace(table, rows=ordered),

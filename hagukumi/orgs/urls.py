@@ -10,5 +10,4 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.unit_edit_view, name="unit_edit"),
     path("units/<int:pk>/close/", views.unit_close_view, name="unit_close"),
     path("units/import/", views.unit_import_view, name="unit_import"),
-    path("units/import/confirm/", views.unit_import_confirm_view, name="unit_import_confirm"),
 ]

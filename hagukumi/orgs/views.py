@@ -2,6 +2,8 @@
 
 Thin: parse input, call one selector or service, render. Browsing is open to
 every role of the 団体; writing to UNIT_EDITOR_ROLES (the services check again).
+The import goes through core's job flow: the upload queues a dry run
+(orgs.import_jobs) and core's job page shows it and 「取り込む」.
 """
 
 from __future__ import annotations
@@ -15,16 +17,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
 
 from hagukumi.core.access import EVERY_ROLE, role_required
 from hagukumi.core.errors import ApplicationError
-from hagukumi.core.tabular_import import TabularImportError
+from hagukumi.core.jobs import job_page_url, job_submit, jobs_recent
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of, format_fiscal_year
 from hagukumi.core.web import actor_of
-from hagukumi.orgs import pending_uploads
 from hagukumi.orgs.forms import KIND_DATALIST_ID, UnitCreateForm, UnitEditForm, UnitImportForm
+from hagukumi.orgs.import_jobs import UNITS_KIND, UnitImportOptions
 from hagukumi.orgs.models import UNIT_KIND_SUGGESTIONS, Organization
 from hagukumi.orgs.selectors import (
     access_unit_by_id,
@@ -38,11 +39,9 @@ from hagukumi.orgs.services import (
     unit_close,
     unit_create,
     unit_update,
-    units_import,
 )
 
 ALL_ROLES = EVERY_ROLE
-IMPORT_PURPOSE = "orgs_units"
 _MIN_FY, _MAX_FY = 1989, 2999
 
 
@@ -233,9 +232,8 @@ def unit_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*UNIT_EDITOR_ROLES)
 def unit_import_view(request: HttpRequest) -> HttpResponse:
-    """Upload → dry-run preview (file kept for this session) → 取り込む (unit_import_confirm)."""
+    """Upload → a dry-run job (core's job page: changes, who works in closed units) → 取り込む."""
     actor = actor_of(request)
-    organization = _organization(request)
     current = fiscal_year_of(timezone.localdate())
     form = UnitImportForm(
         request.POST or None,
@@ -243,93 +241,29 @@ def unit_import_view(request: HttpRequest) -> HttpResponse:
         years=_import_years(actor),
         initial={"fiscal_year": _fiscal_year(request)},
     )
-    context: dict[str, Any] = {
-        "form": form,
-        "breadcrumbs": _breadcrumbs(current, "ファイルから取り込む"),
-    }
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        fiscal_year = form.cleaned_data["fiscal_year"]
         if upload.size > settings.HAGUKUMI_UPLOAD_MAX_BYTES:
             limit = settings.HAGUKUMI_UPLOAD_MAX_BYTES // (1024 * 1024)
             form.add_error("file", f"ファイルが大きすぎます（{limit}MB まで）。")
         else:
-            data = upload.read()
-            try:
-                summary = units_import(
-                    actor=actor,
-                    organization=organization,
-                    source=data,
-                    filename=upload.name,
-                    fiscal_year=fiscal_year,
-                    dry_run=True,
-                    progress=False,
-                )
-            except TabularImportError as exc:
-                context["errors"] = exc.lines()
-            except ApplicationError as exc:
-                context["errors"] = [exc.message]
-            else:
-                context.update(
-                    {
-                        "summary": summary,
-                        "fy": fiscal_year,
-                        "filename": upload.name,
-                        "token": pending_uploads.keep(
-                            request,
-                            purpose=IMPORT_PURPOSE,
-                            data=data,
-                            filename=upload.name,
-                            organization_id=organization.pk,
-                            fiscal_year=fiscal_year,
-                        ),
-                    }
-                )
-    return render(request, "orgs/unit_import.html", context)
-
-
-@role_required(*UNIT_EDITOR_ROLES)
-@require_POST
-def unit_import_confirm_view(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    organization = _organization(request)
-    pending = pending_uploads.take(
-        request,
-        purpose=IMPORT_PURPOSE,
-        token=request.POST.get("token", ""),
-        organization_id=organization.pk,
-    )
-    if pending is None:
-        messages.error(
-            request, "確認済みのファイルが見つかりません。もう一度ファイルを選んでください。"
-        )
-        return redirect("orgs:unit_import")
-    try:
-        summary = units_import(
-            actor=actor,
-            organization=organization,
-            source=pending.data,
-            filename=pending.filename,
-            fiscal_year=pending.fiscal_year,
-            dry_run=False,
-            progress=False,
-        )
-    except ApplicationError as exc:
-        lines = exc.lines() if isinstance(exc, TabularImportError) else [exc.message]
-        return render(
-            request,
-            "orgs/unit_import.html",
-            {
-                "form": UnitImportForm(
-                    years=_import_years(actor),
-                    initial={"fiscal_year": pending.fiscal_year},
+            job = job_submit(
+                actor=actor,
+                kind=UNITS_KIND,
+                source=upload,
+                filename=upload.name or "units.csv",
+                options=UnitImportOptions(
+                    dry_run=True, fiscal_year=form.cleaned_data["fiscal_year"]
                 ),
-                "errors": lines,
-                "breadcrumbs": _breadcrumbs(pending.fiscal_year, "ファイルから取り込む"),
-            },
-        )
-    messages.success(
+            )
+            return redirect(job_page_url(job))
+    return render(
         request,
-        f"{format_fiscal_year(pending.fiscal_year)}の所属を取り込みました（{summary.count_line()}）。",
+        "orgs/unit_import.html",
+        {
+            "form": form,
+            "jobs": jobs_recent(actor=actor, kinds=[UNITS_KIND]),
+            "breadcrumbs": _breadcrumbs(current, "ファイルから取り込む"),
+        },
+        status=400 if request.method == "POST" else 200,
     )
-    return redirect(_tree_url(pending.fiscal_year))

@@ -41,8 +41,12 @@ LABEL = "職員データ取込"
 class StaffImportOptions(JobOptions):
     """The roster import: 発令日 (異動歴・退職の日付) and whether absent staff retire."""
 
-    effective_date: dt.date = field(default_factory=timezone.localdate, metadata={"label": "発令日"})
-    retire_missing: bool = field(default=False, metadata={"label": "ファイルにない職員を退職にする"})
+    effective_date: dt.date = field(
+        default_factory=timezone.localdate, metadata={"label": "発令日"}
+    )
+    retire_missing: bool = field(
+        default=False, metadata={"label": "ファイルにない職員を退職にする"}
+    )
     # Given by the ticked second step of a mass retirement (or the CLI's --yes).
     mass_retirement_confirmed: bool = False
 

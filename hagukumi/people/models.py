@@ -307,10 +307,17 @@ class SubsidyRule(TimeStampedModel):
         verbose_name_plural = "受験料補助の規則"
         ordering = ["organization_id", "code"]
         constraints = [
+            # One code per 団体, and one per template (no 団体). Two partial indexes
+            # instead of `nulls_distinct=False`, which SQLite cannot create (issue [品質] 12).
             models.UniqueConstraint(
                 fields=["organization", "code"],
+                condition=Q(organization__isnull=False),
                 name="people_subsidy_rule_code_unique",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(organization__isnull=True),
+                name="people_subsidy_template_code_unique",
             ),
             models.CheckConstraint(
                 condition=Q(rate_percent__isnull=True) | Q(rate_percent__lte=100),

@@ -30,8 +30,8 @@ from django.utils import timezone
 from hagukumi.core.access import require_role
 from hagukumi.core.audit import audit_record
 from hagukumi.core.errors import AccessDenied, ApplicationError
-from hagukumi.core.jobs import mass_change
 from hagukumi.core.japanese_text import normalize, normalize_kana_name
+from hagukumi.core.jobs import mass_change
 from hagukumi.core.model_update import model_update
 from hagukumi.core.models import AuditEvent, Role
 from hagukumi.core.tabular_import import (

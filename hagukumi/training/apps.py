@@ -14,3 +14,8 @@ class TrainingConfig(AppConfig):
         from hagukumi.training.selectors.framework_usage import training_items_using
 
         register_usage_checker("training", training_items_using)
+        from hagukumi.training import import_jobs, metrics, panels
+
+        import_jobs.register()
+        metrics.register()
+        panels.register()

@@ -159,3 +159,124 @@ def test_seed_case_page_passes_axe(page: Any, login_as: Any, seeds: None) -> Non
     guidebook = Case.objects.get(source_file__startswith="001")
     page.goto(reverse("cases:detail", kwargs={"pk": guidebook.pk}))
     assert page.get_by_role("heading", level=1).inner_text() == guidebook.title
+
+
+# Issue #14: the search page for keyboard, screen-reader and phone users -------------
+
+
+def test_sort_live_region_skip_link_and_narrow_filters(
+    page: Any, page_guard: Any, login_as: Any, seeds: None
+) -> None:
+    login_as(Role.STAFF)
+    page.goto(reverse("cases:search"))
+    sort = page.locator("#id_sort")
+    # Without a query the list is newest first, and the select says so (and is fixed).
+    assert sort.is_disabled()
+    assert sort.input_value() == "year"
+
+    page.get_by_label("検索語").fill("デジタル人材")
+    page.get_by_label("検索語").press("Enter")
+    _wait_for_swap(page, "「デジタル人材」")
+    page.evaluate("() => { window.__status = document.getElementById('case-results-count'); }")
+
+    # Changing the sort with the mouse sends the request at once (no 検索する).
+    sort.select_option("year")
+    page.wait_for_url("**sort=year*")
+    page.wait_for_function("() => document.getElementById('id_sort').value === 'year'")
+    assert "令和7年度公表" in page.locator(".case-list__item").first.inner_text()
+    # …and with the keyboard: the focus stays on the select after the swap.
+    page.locator("#id_sort").focus()
+    page.keyboard.press("ArrowUp")
+    page.wait_for_url("**sort=relevance*")
+    page.wait_for_function("() => document.activeElement?.id === 'id_sort'")
+
+    # One live region, outside the swapped results: the same element, new text.
+    page.get_by_role("group", name="団体の属性").get_by_label("都道府県").check()
+    page.wait_for_url("**org_type=*")
+    page.wait_for_function("() => document.querySelectorAll('.case-list__item').length <= 2")
+    same = page.evaluate(
+        "() => window.__status === document.getElementById('case-results-count')"
+        " && window.__status.isConnected"
+        " && document.querySelectorAll('[role=status]').length === 1"
+    )
+    assert same
+    assert "「デジタル人材」の検索結果" in page.locator("#case-results-count").inner_text()
+    page_guard.check_accessibility()
+
+    # 「検索結果へ移動」 right after the search box: three key presses to the first result.
+    page.get_by_label("検索語").focus()
+    page.keyboard.press("Tab")  # 検索する
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "検索結果へ移動"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    first_title = page.locator(".case-list__title a").first.inner_text()
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == first_title
+
+    # 390 px: the filters fold behind 「絞り込み」 (one line instead of several screens), so
+    # the first result follows the search box. (The site header above still takes 320 px.)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(reverse("cases:search") + "?q=デジタル人材")
+    facet = page.get_by_role("group", name="団体の属性").get_by_label("都道府県")
+    assert not facet.is_visible()
+    assert page.locator(".case-facets").bounding_box()["height"] < 80
+    first_top = page.locator(".case-list__item").first.bounding_box()["y"]
+    status_top = page.locator("#case-results-count").bounding_box()["y"]
+    assert first_top - status_top < 250, (status_top, first_top)
+    assert first_top < 2 * 844, first_top
+    page.locator(".case-facets__summary").click()
+    assert facet.is_visible()
+    facet.check()
+    page.wait_for_url("**org_type=*")
+    page.wait_for_function("() => document.querySelectorAll('.case-list__item').length <= 2")
+    # The swap keeps the disclosure open (a filter is ticked), so the user can go on.
+    assert page.get_by_role("group", name="団体の属性").get_by_label("都道府県").is_visible()
+    page_guard.check_accessibility()
+
+    # Wide screens: the facets are simply shown, no disclosure to open.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(reverse("cases:search") + "?q=デジタル人材")
+    assert page.get_by_role("group", name="団体の属性").get_by_label("都道府県").is_visible()
+    assert not page.locator(".case-facets__summary").is_visible()
+
+
+def test_case_page_markdown_contents_jump_and_error_focus(
+    page: Any, login_as: Any, seeds: None
+) -> None:
+    login_as(Role.DX_OFFICE)
+    guidebook = Case.objects.get(source_file__startswith="001")
+    page.goto(reverse("cases:detail", kwargs={"pk": guidebook.pk}) + "?q=ITパスポート 受験料 補助")
+    body = page.locator(".case-body")
+    assert "**" not in body.inner_text()  # Markdown rendered, not shown raw
+    assert body.locator("strong").count() > 10
+    assert "取込ファイル" not in page.content()
+
+    # Table of contents: each entry jumps to its passage.
+    toc = page.get_by_role("navigation", name="本文の目次")
+    links = toc.get_by_role("link")
+    assert links.count() >= 5
+    target = links.nth(3)
+    anchor = (target.get_attribute("href") or "").lstrip("#")
+    target.click()
+    page.wait_for_function("(id) => location.hash === '#' + id", arg=anchor)
+    top = page.locator(f"#{anchor}").bounding_box()["y"]
+    assert 0 <= top < 100, top
+
+    # The matching passage: one link from the match box, marked in the text.
+    page.get_by_role("link", name="本文のこの箇所へ移動").click()
+    passage = page.locator(".case-passage--match")
+    assert passage.count() == 1
+    page.wait_for_function(
+        "(id) => location.hash === '#' + id", arg=passage.get_attribute("id") or ""
+    )
+    assert passage.locator("mark").count() == 0  # the text itself is unchanged
+    box = passage.bounding_box()
+    assert 0 <= box["y"] < 100, box
+    assert "ITパスポート" in passage.inner_text()
+
+    # A failed submit moves focus to the error summary and says エラー in the title.
+    page.goto(reverse("cases:import"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="取り込む").click()
+    assert page.title().startswith("エラー：")
+    page.wait_for_function("() => document.activeElement?.classList.contains('error-summary')")

@@ -4,6 +4,7 @@ axe-core violation or a console error."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -109,8 +110,9 @@ def test_skill_map_buttons_have_room_between_them(
         page.get_by_role("link", name="ファイルから取り込む"),
     ]
     boxes = [b.bounding_box() for b in buttons]
-    for one, other in zip(boxes, boxes[1:], strict=False):
-        assert one is not None and other is not None
-        horizontal = max(other["x"] - (one["x"] + one["width"]), one["x"] - (other["x"] + other["width"]))
-        vertical = max(other["y"] - (one["y"] + one["height"]), one["y"] - (other["y"] + other["height"]))
-        assert max(horizontal, vertical) >= 8, (one, other)
+    assert None not in boxes
+    for one, other in itertools.pairwise(boxes):
+        # The gap between two boxes: horizontal or vertical, whichever separates them.
+        gap_x = max(other["x"] - one["x"] - one["width"], one["x"] - other["x"] - other["width"])
+        gap_y = max(other["y"] - one["y"] - one["height"], one["y"] - other["y"] - other["height"])
+        assert max(gap_x, gap_y) >= 8, (one, other)

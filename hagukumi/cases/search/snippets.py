@@ -1,9 +1,10 @@
 """Snippets: a window of the best passage with the matched words marked.
 
-The snippet is plain text (Markdown markup and HTML tags of the passage dropped) in which each match is
-wrapped in ``HIGHLIGHT_START`` / ``HIGHLIGHT_END`` (⟦ ⟧, removed from the source
-text first so they only ever mean a match). ``snippet_html`` escapes the text and
-turns the markers into ``<mark>``: templates must use it (or escape themselves).
+The snippet is plain text (Markdown markup and HTML tags of the passage dropped) in
+which each match is wrapped in ``HIGHLIGHT_START`` / ``HIGHLIGHT_END`` (⟦ ⟧, removed
+from the source text first so they only ever mean a match). ``snippet_html`` escapes
+the text and turns the markers into ``<mark>``: templates must use it (or escape
+themselves).
 """
 
 from __future__ import annotations

@@ -97,7 +97,9 @@ def test_text_from_other_formats_is_not_markdown() -> None:
 def test_markdown_text_drops_the_markup() -> None:
     from hagukumi.cases.body_html import markdown_text
 
-    text = markdown_text("## 目的\n\n- ① **デジタル人材像**の明確化\n1. 一つ目\n\n[リンク](https://x.jp/)")
+    text = markdown_text(
+        "## 目的\n\n- ① **デジタル人材像**の明確化\n1. 一つ目\n\n[リンク](https://x.jp/)"
+    )
     assert "**" not in text
     assert "#" not in text
     assert "- ①" not in text

@@ -244,3 +244,25 @@ def test_html_in_bodies_is_stored_as_imported(tmp_path: Path) -> None:
     )
     case = Case.objects.get(pk=outcome.cases[0].case_id)
     assert "<script>alert(1)</script>" in case.body  # stored as imported; escaped on display
+
+
+def test_migration_rebuilds_facts_of_cases_imported_before(
+    seeded: dict[str, Case],
+) -> None:
+    """Cases imported before the extraction fixes (issue #14) get their figures re-read."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from hagukumi.cases.models import CaseFact, FactKind
+
+    migration = import_module("hagukumi.cases.migrations.0005_refresh_case_facts")
+    guidebook = seeded["001"]
+    CaseFact.objects.create(
+        case=guidebook, kind=FactKind.PEOPLE, value=3600, unit="人", sentence="職員約3,600人"
+    )
+    migration.refresh_facts(apps, None)
+    assert not guidebook.facts.filter(value=3600).exists()
+    hundred = guidebook.facts.get(value=100, unit="名", sentence__contains="毎年20名")
+    assert hundred.per_year is False
+    assert guidebook.facts.filter(value=20, per_year=True).exists()

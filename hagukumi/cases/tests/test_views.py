@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,8 @@ from hagukumi.cases import views
 from hagukumi.cases.models import Case, Visibility
 from hagukumi.cases.services import case_import_file
 from hagukumi.core.errors import AccessDenied
-from hagukumi.core.models import AuditEvent, Role
+from hagukumi.core.jobs import jobs_run_pending
+from hagukumi.core.models import AuditEvent, ImportJob, Role
 from hagukumi.core.tenancy import Actor
 from hagukumi.orgs.tests.factories import OrganizationFactory
 
@@ -119,7 +121,7 @@ def test_facet_filters_and_fact_kind(seeded: dict[str, Case], staff_client: Clie
     seeds = {_seed_no(r.case_id) for r in response.context["rows"]}
     assert seeds == {"002", "003"}
     page = _text(response)
-    assert 'value="政令指定都市"\n                       checked' in page
+    assert re.search(r'value="政令指定都市"\s+checked', page)
     assert "絞り込みを解除" in page
     people = staff_client.get(SEARCH, {"fact_kind": "people"})
     assert {_seed_no(r.case_id) for r in people.context["rows"]} >= {"000", "002", "003", "004"}
@@ -390,7 +392,7 @@ def test_access_denied_from_a_selector_or_service_is_404(
     assert client.get(reverse("cases:export"), {"q": "人材"}).status_code == 404
     monkeypatch.setattr(views, "case_search", denied)
     assert client.get(SEARCH, {"q": "人材"}).status_code == 404
-    monkeypatch.setattr(views, "case_import_file", denied)
+    monkeypatch.setattr(views, "job_submit", denied)
     response = client.post(
         reverse("cases:import"), {"documents": _upload("a.md", GOOD), "visibility": "public"}
     )
@@ -423,54 +425,105 @@ def test_import_roles(client: Client, user_with_role: Callable[..., Any]) -> Non
         assert "multiple" in page
 
 
-def test_import_one_line_per_file(
-    db: None, client: Client, user_with_role: Callable[..., Any], organization: Any
+def _import_job(client: Client, data: dict[str, Any]) -> ImportJob:
+    response = client.post(reverse("cases:import"), data)
+    assert response.status_code == 302
+    job = ImportJob.objects.latest("id")
+    assert response["Location"] == reverse("core:job", kwargs={"pk": job.pk})
+    return job
+
+
+def test_import_is_a_job_listing_each_file_and_linking_the_cases(
+    db: None,
+    client: Client,
+    user_with_role: Callable[..., Any],
+    organization: Any,
+    settings: Any,
+    tmp_path: Any,
 ) -> None:
+    """Issue #14: the import result links to the cases it created; [基盤] §2: not in the request."""
+    settings.HAGUKUMI_DATA_DIR = tmp_path
     client.force_login(user_with_role(Role.DX_OFFICE))
-    url = reverse("cases:import")
-    response = client.post(
-        url,
+    job = _import_job(
+        client,
         {
             "documents": [_upload("good.md", GOOD), _upload("broken.pdf", b"not a pdf at all")],
             "visibility": Visibility.ORGANIZATION,
         },
     )
-    assert response.status_code == 200
-    page = _text(response)
-    assert "取り込んだ結果" in page
-    lines = response.context["lines"]
-    assert [(line.name, line.label) for line in lines] == [
-        ("good.md", "登録"),
-        ("broken.pdf", "失敗"),
-    ]
-    assert lines[1].text.startswith("失敗: broken.pdf: ")
+    assert job.filename == "good.md ほか1件"
+    assert not Case.objects.exists()  # queued, not imported in the request
+    list(jobs_run_pending(once=True))
+    job.refresh_from_db()
+    assert job.status == "succeeded"
+    assert job.counts == {"new": 1, "changed": 0, "unchanged": 0, "failed": 1}
     case = Case.objects.get(source_file="good.md")
     assert case.visibility == Visibility.ORGANIZATION
     assert case.owner == organization
     assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, target_id=str(case.pk))
-    assert "1件のファイルを取り込めませんでした" in page
-    again = client.post(url, {"documents": _upload("good.md", GOOD), "visibility": "organization"})
-    assert again.context["lines"][0].label == "変更なし"
+    page = _text(client.get(reverse("core:job", kwargs={"pk": job.pk})))
+    assert "2 / 2 ファイル" in page
+    assert "登録</th>" in page
+    assert "失敗したファイル</th>" in page
+    assert "登録: good.md「副業人材の活用」" in page
+    assert "失敗: broken.pdf: " in page
+    detail = reverse("cases:detail", kwargs={"pk": case.pk})
+    assert f'<a href="{detail}">副業人材の活用</a>' in page
+    assert "団体内" in page  # the labelled option
+    again = _import_job(
+        client, {"documents": _upload("good.md", GOOD), "visibility": "organization"}
+    )
+    list(jobs_run_pending(once=True))
+    again.refresh_from_db()
+    assert again.counts["unchanged"] == 1
+    upload_page = _text(client.get(reverse("cases:import")))
+    assert reverse("core:job", kwargs={"pk": again.pk}) in upload_page
 
 
 def test_import_dry_run_and_size_cap(
-    db: None, client: Client, user_with_role: Callable[..., Any], settings: Any
+    db: None, client: Client, user_with_role: Callable[..., Any], settings: Any, tmp_path: Any
 ) -> None:
+    settings.HAGUKUMI_DATA_DIR = tmp_path
     client.force_login(user_with_role(Role.SYSTEM_ADMIN))
     url = reverse("cases:import")
-    response = client.post(
-        url, {"documents": _upload("good.md", GOOD), "visibility": "public", "dry_run": "on"}
+    dry = _import_job(
+        client, {"documents": _upload("good.md", GOOD), "visibility": "public", "dry_run": "on"}
     )
-    assert response.context["lines"][0].label == "登録"
-    assert "保存していません" in _text(response)
+    list(jobs_run_pending(once=True))
+    dry.refresh_from_db()
+    assert dry.counts["new"] == 1
+    page = _text(client.get(reverse("core:job", kwargs={"pk": dry.pk})))
+    assert "保存していません" in page
+    assert "取り込む</button>" in page  # a dry run is confirmed on its page
     assert not Case.objects.exists()
+    client.post(reverse("core:job_confirm", kwargs={"pk": dry.pk}))
+    list(jobs_run_pending(once=True))
+    assert Case.objects.filter(source_file="good.md").exists()
     settings.HAGUKUMI_UPLOAD_MAX_BYTES = 50
-    too_big = client.post(url, {"documents": _upload("good.md", GOOD), "visibility": "public"})
+    too_big = client.post(url, {"documents": _upload("big.md", GOOD), "visibility": "public"})
     assert "ファイルが大きすぎます" in _text(too_big)
-    assert not Case.objects.exists()
+    assert not Case.objects.filter(source_file="big.md").exists()
     missing = client.post(url, {"visibility": "public"})
     assert missing.context["form"].errors["documents"]
     assert "入力内容を確認してください" in _text(missing)
+    assert ImportJob.objects.count() == 2
+
+
+def test_import_job_of_another_organization_changes_nothing(
+    db: None, client: Client, user_with_role: Callable[..., Any], settings: Any, tmp_path: Any
+) -> None:
+    settings.HAGUKUMI_DATA_DIR = tmp_path
+    client.force_login(user_with_role(Role.DX_OFFICE))
+    dry = _import_job(
+        client, {"documents": _upload("good.md", GOOD), "visibility": "public", "dry_run": "on"}
+    )
+    list(jobs_run_pending(once=True))
+    outsider = Client()
+    outsider.force_login(user_with_role(Role.DX_OFFICE, org=OrganizationFactory()))
+    assert outsider.get(reverse("core:job", kwargs={"pk": dry.pk})).status_code == 404
+    assert outsider.post(reverse("core:job_confirm", kwargs={"pk": dry.pk})).status_code == 404
+    assert ImportJob.objects.count() == 1
+    assert not Case.objects.exists()
 
 
 def test_import_requires_csrf(db: None, user_with_role: Callable[..., Any]) -> None:
@@ -533,9 +586,7 @@ def test_detail_table_of_contents_and_jump_to_the_match(
     assert body.count('id="case-passage-') == guidebook.passages.count()
 
 
-def test_export_files_are_named_by_encoding(
-    seeded: dict[str, Case], staff_client: Client
-) -> None:
+def test_export_files_are_named_by_encoding(seeded: dict[str, Case], staff_client: Client) -> None:
     url = reverse("cases:export")
     names = {
         encoding: staff_client.get(url, {"q": "人材", "format": "csv", "encoding": encoding})[

@@ -189,9 +189,14 @@ def _trigger_names() -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-EXPECTED_TRIGGERS = {
+TRIGGERS_OF_0002 = {
     "postgresql": {"core_auditevent_append_only", "core_auditevent_no_truncate"},
     "sqlite": {"core_auditevent_no_update", "core_auditevent_no_delete"},
+}
+EXPECTED_TRIGGERS = {
+    "postgresql": TRIGGERS_OF_0002["postgresql"],
+    # 0007: INSERT OR REPLACE / upsert of an existing id.
+    "sqlite": TRIGGERS_OF_0002["sqlite"] | {"core_auditevent_no_replace"},
 }
 
 
@@ -255,7 +260,7 @@ def test_the_trigger_migration_is_reversible():
 
     with connection.schema_editor() as editor:
         operation.reverse_code(apps, editor)
-    assert _trigger_names() == set()
+    assert _trigger_names() == EXPECTED_TRIGGERS[connection.vendor] - TRIGGERS_OF_0002[connection.vendor]
     with connection.schema_editor() as editor:
         operation.code(apps, editor)
     assert _trigger_names() == EXPECTED_TRIGGERS[connection.vendor]

@@ -266,6 +266,31 @@ def test_30_idle_minutes_log_the_user_out(client, user_with_role, settings):
 
 
 @pytest.mark.django_db
+def test_the_idle_clock_starts_at_login(client, user_with_role):
+    # A session left unused right after login expires 30 minutes after the login
+    # (before the fix its clock started only at the first later request).
+    user_with_role(Role.STAFF, username="a")
+    t0 = time.time()
+    with mock.patch("hagukumi.core.middleware.time.time", return_value=t0):
+        assert _login(client, "a").status_code == 302
+    with mock.patch("hagukumi.core.middleware.time.time", return_value=t0 + 31 * 60):
+        response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    assert AuditEvent.objects.get(action=Action.LOGOUT).detail == {"reason": "idle_timeout"}
+
+
+@pytest.mark.django_db
+def test_a_login_within_the_limit_stays_in(client, user_with_role):
+    user_with_role(Role.STAFF, username="a")
+    t0 = time.time()
+    with mock.patch("hagukumi.core.middleware.time.time", return_value=t0):
+        _login(client, "a")
+    with mock.patch("hagukumi.core.middleware.time.time", return_value=t0 + 29 * 60):
+        assert client.get(reverse("core:home")).status_code == 200
+
+
+@pytest.mark.django_db
 def test_a_session_the_store_already_expired_shows_the_idle_message(client, user_with_role):
     user_with_role(Role.STAFF, username="a")
     _login(client, "a")
@@ -323,7 +348,15 @@ def test_password_change(client, user_with_role):
     )
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.content.decode()
-    assert not AuditEvent.objects.exists()
+    assert "現在のパスワードが正しくありません。" in response.content.decode()
+    # A wrong current password counts like a wrong login password (and is audited).
+    event = AuditEvent.objects.get()
+    assert (event.action, event.detail) == (
+        Action.LOGIN_FAILED,
+        {"reason": "wrong_old_password", "failures": 1},
+    )
+    user.refresh_from_db()
+    assert user.failed_login_count == 1
 
     new = "a-much-longer-passphrase-2026"
     response = client.post(
@@ -335,12 +368,50 @@ def test_password_change(client, user_with_role):
     user.refresh_from_db()
     assert user.check_password(new)
     assert user.password.startswith("argon2")
-    # Still logged in, and audited without the password itself.
+    # Still logged in, and audited without the password itself; the right password ends the series.
     assert client.get(reverse("core:home")).status_code == 200
-    event = AuditEvent.objects.get()
+    assert user.failed_login_count == 0
+    event = AuditEvent.objects.filter(action=Action.UPDATE).get()
     assert (event.action, event.target_type, event.detail) == (
         Action.UPDATE,
         "core.User",
         {"field": "password"},
     )
     assert new not in str(event.detail) + event.target_repr
+
+
+@pytest.mark.django_db
+def test_wrong_current_passwords_lock_the_account(client, user_with_role):
+    user = user_with_role(Role.STAFF, username="a")
+    client.force_login(user)
+    data = {"old_password": "wrong", "new_password1": "x" * 12, "new_password2": "x" * 12}
+    for _ in range(5):
+        client.post("/password/", data)
+    user.refresh_from_db()
+    assert is_locked(user)
+    assert _actions(action=Action.LOCKED) == [Action.LOCKED]
+
+    # While locked even the right current password is not checked, here or at login.
+    new = "a-much-longer-passphrase-2026"
+    with mock.patch("django.contrib.auth.base_user.check_password") as check:
+        body = client.post(
+            "/password/",
+            {"old_password": TEST_PASSWORD, "new_password1": new, "new_password2": new},
+        ).content.decode()
+        assert "アカウントをロックしました" in body
+        assert _login(Client(), "a").status_code == 200
+    check.assert_not_called()
+    user.refresh_from_db()
+    assert user.check_password(TEST_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_fifth_attempt_may_still_be_the_right_one(client, user_with_role):
+    # The attempt that reaches the limit locks at once, but its own password is still
+    # checked: the owner who gets it right on the fifth try is let in.
+    user = user_with_role(Role.STAFF, username="a")
+    for _ in range(4):
+        _login(client, "a", "wrong-password")
+    assert _login(client, "a").status_code == 302
+    user.refresh_from_db()
+    assert (user.failed_login_count, user.locked_until) == (0, None)

@@ -646,7 +646,8 @@ def test_a_mass_change_needs_its_second_step(organization, hr):  # type: ignore[
     _run_next()
     dry.refresh_from_db()
     step = job_result(dry).confirmation
-    assert step is not None and step.acknowledge == fake_jobs.ACKNOWLEDGE
+    assert step is not None
+    assert step.acknowledge == fake_jobs.ACKNOWLEDGE
     with pytest.raises(ApplicationError) as refused:
         job_confirm(actor=actor, job=dry)
     assert f"「{fake_jobs.ACKNOWLEDGE}」にチェックを入れてください" in refused.value.message

@@ -43,14 +43,13 @@ class CountingHasher:
         return hashers.check_password(password, encoded, setter, preferred)
 
 
-def _login(password: str, *, wait_for_lock: bool = False) -> bool:
-    """POST the login form; True if it logged in. Optionally wait until the account is locked."""
-    if wait_for_lock:
-        deadline = time.monotonic() + 30
-        while not User.objects.filter(username="a", locked_until__isnull=False).exists():
-            if time.monotonic() > deadline:
-                raise TimeoutError("the account never got locked")
-            time.sleep(0.01)
+def _login(password: str, *, after: Callable[[], bool] | None = None) -> bool:
+    """POST the login form; True if it logged in. `after`: wait until it holds first."""
+    deadline = time.monotonic() + 30
+    while after is not None and not after():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the burst never got going")
+        time.sleep(0.01)
     client = Client()
     response = client.post(reverse("core:login"), {"username": "a", "password": password})
     return response.status_code == 302 and "_auth_user_id" in client.session
@@ -62,9 +61,9 @@ def test_a_burst_of_logins_checks_at_most_five_passwords(user_with_role):
     user_with_role(Role.STAFF, username="a")
     hasher = CountingHasher()
     wrong = [lambda: _login("wrong-password") for _ in range(BURST - 1)]
-    # The right password arrives once five wrong ones are counted, while they are still
-    # being checked: it must not log in (before the fix the lock came only after the checks).
-    right = [lambda: _login(TEST_PASSWORD, wait_for_lock=True)]
+    # The right password arrives while five wrong ones are being checked: it must not
+    # log in (before the fix nothing was counted until a check had failed).
+    right = [lambda: _login(TEST_PASSWORD, after=lambda: hasher.calls >= 5)]
     with mock.patch("django.contrib.auth.base_user.check_password", hasher):
         results = in_threads(wrong + right)
 

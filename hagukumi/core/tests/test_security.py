@@ -117,3 +117,58 @@ def test_not_found_pages_never_say_forbidden(client, user_with_role):
     assert response.status_code == 404
     assert b"403" not in response.content
     assert b"Forbidden" not in response.content
+
+
+# No caching of personal data (issue [品質] 7) --------------------------------------
+
+
+def _no_store(response) -> bool:  # type: ignore[no-untyped-def]
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return {"no-store", "private"} <= directives
+
+
+@pytest.fixture
+def hr_client(client, user_with_role, organization):  # type: ignore[no-untyped-def]
+    from hagukumi.orgs.tests.factories import UnitFactory
+    from hagukumi.people.tests.factories import StaffFactory
+
+    client.force_login(user_with_role(Role.HR))
+    client.staff = StaffFactory(organization=organization, unit=UnitFactory(organization=organization))
+    return client
+
+
+@pytest.mark.django_db
+def test_a_profile_page_is_not_cached(hr_client):
+    response = hr_client.get(reverse("people:staff_detail", kwargs={"pk": hr_client.staff.pk}))
+    assert response.status_code == 200
+    assert _no_store(response)
+
+
+@pytest.mark.django_db
+def test_an_api_answer_is_not_cached(hr_client):
+    response = hr_client.get(f"/api/v1/staff/{hr_client.staff.pk}/")
+    assert response.status_code == 200
+    assert _no_store(response)
+
+
+@pytest.mark.django_db
+def test_an_export_is_not_cached(hr_client):
+    response = hr_client.get(reverse("people:search_export"))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert _no_store(response)
+
+
+@pytest.mark.django_db
+def test_a_not_found_answer_to_a_logged_in_user_is_not_cached(hr_client):
+    assert _no_store(hr_client.get("/people/999999999/"))
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_and_static_files_keep_their_caching(client, user_with_role):
+    # (The login page and /healthz/ say never-cache themselves.)
+    assert "no-store" not in client.get("/no-such-page/").get("Cache-Control", "")
+    client.force_login(user_with_role(Role.STAFF))
+    static = client.get("/static/core/jobs.css")
+    assert static.status_code == 200
+    assert "no-store" not in static.get("Cache-Control", "")

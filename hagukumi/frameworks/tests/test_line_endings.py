@@ -90,7 +90,7 @@ def test_the_diff_compares_normalised_text(published):
 
 
 def test_an_imported_text_cell_gets_lf_line_endings():
-    csv = "コード,目指す行動\r\nc1,\"一つ目\r\n二つ目\"\r\n".encode()
+    csv = 'コード,目指す行動\r\nc1,"一つ目\r\n二つ目"\r\n'.encode()
     table = read_table(
         csv,
         columns=(Column("code", "コード", kind="code"), Column("text", "目指す行動")),

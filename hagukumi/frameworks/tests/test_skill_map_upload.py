@@ -138,9 +138,7 @@ def test_another_organization_gets_404_and_no_job(user_with_role):
     assert not ImportJob.objects.exists()
 
 
-def test_a_framework_without_levels_says_so_instead_of_an_empty_table(
-    user_with_role, organization
-):
+def test_a_framework_without_levels_says_so_instead_of_an_empty_table(user_with_role, organization):
     framework = framework_with_draft(organization)
     CompetencyLevel.objects.filter(competency__version__framework=framework).delete()
     assert Competency.objects.filter(version__framework=framework).exists()

@@ -227,3 +227,31 @@ def _this_year() -> int:
     from hagukumi.core.wareki import fiscal_year_of
 
     return fiscal_year_of(timezone.localdate())
+
+
+def test_import_units_needs_yes_for_a_mass_closure(tmp_path: Path, sapporo: Organization) -> None:
+    lines = [f"{i:02d},部{i},,部," for i in range(1, 15)]
+    run("import_units", write(tmp_path, csv_bytes(*lines)), "--organization", "011002")
+    args = ("import_units", write(tmp_path, csv_bytes(*lines[:2])), "--organization", "011002")
+    out, _ = run(*args, "--dry-run")
+    assert "廃止 12件" in out
+    assert "03 部3: 廃止" in out
+    assert "注意: この取込は、ファイルにない所属 12件を廃止します（この年度の所属 14件）" in out
+    err = StringIO()
+    with pytest.raises(CommandError) as exc:
+        call_command(*args, stdout=StringIO(), stderr=err)
+    assert exc.value.returncode == 1
+    assert "ファイルにない所属 12件を廃止する取込です" in err.getvalue()
+    assert "--yes" in err.getvalue()
+    assert len(units_as_of(organization=sapporo, fiscal_year=_current_fy())) == 14
+    out, _ = run(*args, "--yes")
+    assert "廃止 12件" in out
+    assert len(units_as_of(organization=sapporo, fiscal_year=_current_fy())) == 2
+
+
+def _current_fy() -> int:
+    from django.utils import timezone
+
+    from hagukumi.core.wareki import fiscal_year_of
+
+    return fiscal_year_of(timezone.localdate())

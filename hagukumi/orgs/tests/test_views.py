@@ -11,11 +11,14 @@ from django.urls import reverse
 
 from hagukumi.core.access import view_roles
 from hagukumi.core.errors import AccessDenied
-from hagukumi.core.models import AuditEvent, Role
+from hagukumi.core.jobs import job_options, jobs_run_pending
+from hagukumi.core.models import AuditEvent, ImportJob, Role
+from hagukumi.core.tenancy import Actor
 from hagukumi.orgs import views
+from hagukumi.orgs.import_jobs import UnitImportOptions
 from hagukumi.orgs.models import Organization, Unit
 from hagukumi.orgs.selectors import units_as_of
-from hagukumi.orgs.services import UNIT_EDITOR_ROLES
+from hagukumi.orgs.services import UNIT_EDITOR_ROLES, unit_create
 from hagukumi.orgs.tests.conftest import FY, TREE_LINES, csv_bytes
 from hagukumi.orgs.tests.factories import OrganizationFactory
 
@@ -47,7 +50,6 @@ def test_every_view_declares_its_roles() -> None:
         views.unit_edit_view,
         views.unit_close_view,
         views.unit_import_view,
-        views.unit_import_confirm_view,
     ):
         assert view_roles(view) == frozenset(UNIT_EDITOR_ROLES)
 
@@ -121,7 +123,6 @@ def test_non_editors_get_404_on_every_edit_page(
     ):
         assert client.get(url).status_code == 404, url
         assert client.post(url, {"fy": FY, "name": "x", "code": "x"}).status_code == 404, url
-    assert client.post(reverse("orgs:unit_import_confirm"), {"token": "x"}).status_code == 404
     assert Unit.objects.get(pk=pk).name == "人事課"
 
 
@@ -233,57 +234,118 @@ def upload(data: bytes, name: str = "units.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="text/csv")
 
 
-def test_import_preview_then_confirm(
+def _job_url(job: ImportJob, name: str = "core:job") -> str:
+    return reverse(name, kwargs={"pk": job.pk})
+
+
+def _dry_run(client: Client, *lines: str) -> ImportJob:
+    response = client.post(
+        reverse("orgs:unit_import"), {"fiscal_year": FY, "file": upload(csv_bytes(*lines))}
+    )
+    assert response.status_code == 302
+    job = ImportJob.objects.latest("id")
+    assert response["Location"] == _job_url(job)
+    list(jobs_run_pending(once=True))
+    job.refresh_from_db()
+    return job
+
+
+def test_import_dry_run_job_then_confirm(
     client: Client, user_with_role, organization: Organization, data_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     login(client, user_with_role, Role.HR)
     assert client.get(reverse("orgs:unit_import")).status_code == 200
-    preview = client.post(
-        reverse("orgs:unit_import"), {"fiscal_year": FY, "file": upload(csv_bytes(*TREE_LINES))}
-    )
-    html = preview.content.decode()
-    assert preview.status_code == 200
-    assert "まだ取り込んでいません" in html
-    assert "取り込む" in html
+    dry = _dry_run(client, *TREE_LINES)
+    assert job_options(dry) == UnitImportOptions(dry_run=True, fiscal_year=FY)
+    html = client.get(_job_url(dry)).content.decode()
+    assert "試し読みの結果（まだ保存していません）" in html
+    assert "令和8年度 (2026)" in html  # the labelled option
+    assert "取り込む</button>" in html
+    assert "0101 人事課: 新規" in html
     assert not Unit.objects.filter(organization=organization).exists()
-    token = preview.context["token"]
-    assert list((data_dir / "uploads").rglob("*.upload"))
-    done = client.post(reverse("orgs:unit_import_confirm"), {"token": token})
-    assert done.status_code == 302
+    assert list((data_dir / "jobs").iterdir())  # the file waits for 「取り込む」
+    done = client.post(_job_url(dry, "core:job_confirm"))
+    real = ImportJob.objects.exclude(pk=dry.pk).get()
+    assert done["Location"] == _job_url(real)
+    list(jobs_run_pending(once=True))
     assert len(units_as_of(organization=organization, fiscal_year=FY)) == 5
-    assert not list((data_dir / "uploads").rglob("*.upload"))
-    # The token is used once.
-    again = client.post(reverse("orgs:unit_import_confirm"), {"token": token})
-    assert again.status_code == 302
-    assert again["Location"] == reverse("orgs:unit_import")
+    page = client.get(_job_url(real)).content.decode()
+    assert f'href="{tree_url()}"' in page  # a link to the chart it changed
+    assert not list((data_dir / "jobs").iterdir())
+    # A dry run is confirmed once.
+    again = client.post(_job_url(dry, "core:job_confirm"), follow=True).content.decode()
+    assert "この取込は確定できません" in again
+    # The upload page lists the jobs.
+    assert _job_url(real) in client.get(reverse("orgs:unit_import")).content.decode()
 
 
-def test_import_preview_shows_row_errors(
+def test_import_row_errors_fail_the_dry_run(
     client: Client, user_with_role, organization: Organization
 ) -> None:  # type: ignore[no-untyped-def]
     login(client, user_with_role, Role.HR)
-    response = client.post(
-        reverse("orgs:unit_import"),
-        {"fiscal_year": FY, "file": upload(csv_bytes("01,総務部,,部,", "01,企画部,,部,"))},
-    )
-    html = response.content.decode()
-    assert "行 3 列 所属コード" in html
-    assert "何も取り込んでいません" in html
-    assert "token" not in response.context or not response.context.get("token")
+    job = _dry_run(client, "01,総務部,,部,", "01,企画部,,部,")
+    assert job.status == "failed"
+    html = client.get(_job_url(job)).content.decode()
+    assert "取り込めませんでした" in html
+    assert "所属コード" in html
+    assert "取り込む</button>" not in html
 
 
-def test_import_token_of_another_session_is_refused(
+def test_import_job_of_another_organization_changes_nothing(
     client: Client, user_with_role, organization: Organization
 ) -> None:  # type: ignore[no-untyped-def]
     login(client, user_with_role, Role.HR)
-    token = client.post(
-        reverse("orgs:unit_import"), {"fiscal_year": FY, "file": upload(csv_bytes(*TREE_LINES))}
-    ).context["token"]
+    dry = _dry_run(client, *TREE_LINES)
     other = Client()
-    other.force_login(user_with_role(Role.HR))
-    response = other.post(reverse("orgs:unit_import_confirm"), {"token": token})
-    assert response.status_code == 302
+    other.force_login(user_with_role(Role.HR, org=OrganizationFactory()))
+    assert other.get(_job_url(dry)).status_code == 404
+    assert other.post(_job_url(dry, "core:job_confirm")).status_code == 404
+    staff = Client()
+    staff.force_login(user_with_role(Role.STAFF))  # not an editor of the org chart
+    assert staff.post(_job_url(dry, "core:job_confirm")).status_code == 404
+    assert ImportJob.objects.count() == 1
     assert not Unit.objects.filter(organization=organization).exists()
+
+
+def test_a_mass_closure_warns_and_needs_the_checkbox(
+    client: Client, user_with_role, organization: Organization, tree
+) -> None:  # type: ignore[no-untyped-def]
+    actor = Actor.command_line(organization)
+    for i in range(1, 10):
+        unit_create(
+            actor=actor,
+            organization=organization,
+            fiscal_year=FY,
+            code=f"03{i:02d}",
+            name=f"出張所{i}",
+            kind="課",
+        )
+    login(client, user_with_role, Role.DX_OFFICE)
+    dry = _dry_run(client, "01,総務部,,部,")  # 13 of 14 units closed
+    assert dry.counts["closed"] == 13
+    html = client.get(_job_url(dry)).content.decode()
+    assert 'id="job-warning"' in html
+    assert "ファイルにない所属 13件を廃止します（この年度の所属 14件）" in html
+    assert "13件の所属を廃止することを確認しました" in html
+    refused = client.post(_job_url(dry, "core:job_confirm"), follow=True).content.decode()
+    assert "「13件の所属を廃止することを確認しました」にチェックを入れてください" in refused
+    assert ImportJob.objects.count() == 1
+    client.post(_job_url(dry, "core:job_confirm"), {"acknowledge": "yes"})
+    list(jobs_run_pending(once=True))
+    assert len(units_as_of(organization=organization, fiscal_year=FY)) == 1
+
+
+def test_a_few_closures_need_no_checkbox(
+    client: Client, user_with_role, organization: Organization, tree
+) -> None:  # type: ignore[no-untyped-def]
+    login(client, user_with_role, Role.HR)
+    dry = _dry_run(client, *TREE_LINES[:3])  # 2 of 5 closed
+    html = client.get(_job_url(dry)).content.decode()
+    assert "02 企画部: 廃止" in html
+    assert 'id="job-warning"' not in html
+    client.post(_job_url(dry, "core:job_confirm"))
+    list(jobs_run_pending(once=True))
+    assert len(units_as_of(organization=organization, fiscal_year=FY)) == 3
 
 
 # --- AccessDenied from a service ------------------------------------------------------
@@ -299,7 +361,7 @@ def _denied(**kwargs):  # type: ignore[no-untyped-def]
         ("unit_create", "create", {"fy": FY, "code": "9", "name": "新設課"}),
         ("unit_update", "edit", {"fy": FY, "name": "改名課", "kind": "課"}),
         ("unit_close", "close", {"fy": 2027}),
-        ("units_import", "import", {"fiscal_year": FY}),
+        ("job_submit", "import", {"fiscal_year": FY}),
     ],
 )
 def test_access_denied_by_a_service_is_a_404(  # type: ignore[no-untyped-def]

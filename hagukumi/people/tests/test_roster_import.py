@@ -100,7 +100,8 @@ def test_a_mass_retirement_needs_confirmation(organization, tree):  # type: igno
     dry = run(organization, three, retire_missing=True, dry_run=True)
     assert dry.counts["retiring"] == 11
     mass = mass_retirement_of(dry.counts, organization=organization)
-    assert mass is not None and (mass.retiring, mass.in_post) == (11, 14)
+    assert mass is not None
+    assert (mass.retiring, mass.in_post) == (11, 14)
     assert mass.acknowledge == "11名を退職にすることを確認しました"
     with pytest.raises(TabularImportError) as exc:
         run(organization, three, retire_missing=True)

@@ -1,4 +1,9 @@
-"""hagukumi import_units FILE --organization CODE|NAME [--fiscal-year FY] [--dry-run]."""
+"""hagukumi import_units FILE --organization CODE|NAME [--fiscal-year FY] [--dry-run] [--yes].
+
+A direct service call (output and exit codes as before the job flow). A run that
+would close a mass of units (core.jobs.mass_change) stops with exit code 1 and
+the number unless --yes; a dry run names who works in each unit it would close.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from hagukumi.core.errors import ApplicationError
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of, format_fiscal_year, parse_fiscal_year
 from hagukumi.orgs.selectors import organization_by_code_or_name
-from hagukumi.orgs.services import units_import
+from hagukumi.orgs.services import mass_closure_of, units_import
 
 
 class Command(BaseCommand):
@@ -24,6 +29,7 @@ class Command(BaseCommand):
         "ファイルにない所属はその年度から廃止します。誤りが1件でもあれば何も登録しません。"
         "コマンドラインの実行者は指定した団体の人事担当・DX推進担当・システム管理者として"
         "実行します（監査ログの利用者は「コマンドライン」）。"
+        "大量の廃止（その年度の所属の1割かつ10件を超える）は --yes を付けたときだけ実行します。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -44,6 +50,11 @@ class Command(BaseCommand):
             action="store_true",
             help="登録せずに新規・変更・変更なし・廃止の件数を示す",
         )
+        parser.add_argument(
+            "--yes",
+            action="store_true",
+            help="大量の廃止を確認済みとして実行する",
+        )
 
     def handle(
         self,
@@ -52,6 +63,7 @@ class Command(BaseCommand):
         organization: str,
         fiscal_year: str | None,
         dry_run: bool,
+        yes: bool = False,
         **options: Any,
     ) -> None:
         try:
@@ -67,6 +79,7 @@ class Command(BaseCommand):
                     filename=file.name,
                     fiscal_year=fy,
                     dry_run=dry_run,
+                    mass_closure_confirmed=yes,
                 )
         except ApplicationError as exc:  # TabularImportError too: one line per row error
             raise report_errors(exc, self.stderr) from exc
@@ -74,6 +87,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{org.display_full_name} {format_fiscal_year(fy)} の所属: {heading}")
         for line in summary.lines(details=dry_run):
             self.stdout.write(line)
+        if dry_run and not yes:
+            mass = mass_closure_of(summary.counts, organization=org, fiscal_year=fy)
+            if mass is not None:
+                self.stdout.write(f"注意: {mass.warning}取り込むときは --yes を付けてください。")
 
 
 def _fiscal_year(value: str | None) -> int:

@@ -1,0 +1,808 @@
+"""The certification engine: who meets a rule, and exactly what the others still lack.
+
+A CertificationRule (per talent type and optional level) is clauses ANDed.
+Each clause is met or not, and each shortfall is a structured reason::
+
+    {"clause": "phases_completed", "message": "成果発表 未修了", "current": "未修了",
+     "required": "修了", "source": "…の修了記録", "as_of": "2026-03-31",
+     "next_chance": "成果発表（第2期） 令和9年3月12日"}
+
+`message` is Japanese (「アセスメント 2.4 < 3.0」, 「資格 ITパスポート試験 未取得」,
+「実践 9か月 < 12か月」); `next_chance` names the next dated session (or
+assessment window) that would close the gap, or is None.
+
+**Who is a candidate** for a rule in 年度 N: staff present on the day the
+answer describes who are cohort members of a programme for the talent type
+(or named by a clause) up to N, hold a 候補/育成中 designation of it in N,
+were assessed on a sheet a clause names, or completed a course a clause names —
+except those already holding the talent type from before (a certificate of an
+earlier 年度, or a 認定/実践 designation without a certificate of N). So the
+people certified in N still show as meeting it when N is asked again.
+
+**As of**: facts count up to the end of 年度 N, or `today` when earlier (the
+caller passes it; nothing here reads the clock).
+
+**Cost**: per-staff facts come from bulk aggregates (training's
+`certification_facts`, and one query per clause here) — a fixed number of
+queries whatever the number of staff (tests pin it for 10 and 1,000).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from hagukumi.assessments.models import (
+    Assessment,
+    AssessmentAnswer,
+    AssessmentKind,
+    AssessmentWindow,
+    Certificate,
+    CertificationRule,
+    ClauseKind,
+    PracticeRecord,
+    PracticeStatus,
+    RuleClause,
+)
+from hagukumi.assessments.roles import CANDIDATE_ROLES
+from hagukumi.assessments.selectors.practice_months import months_covered
+from hagukumi.core.access import require_role
+from hagukumi.core.audit import audit_record
+from hagukumi.core.errors import AccessDenied, ApplicationError
+from hagukumi.core.models import AuditEvent
+from hagukumi.core.tenancy import Actor
+from hagukumi.core.wareki import fiscal_year_range, format_date, format_fiscal_year
+from hagukumi.people.metrics import HeldUnit, held_units, present_on
+from hagukumi.people.models import (
+    HOLDING_STATUSES,
+    Designation,
+    DesignationStatus,
+    Staff,
+    StaffQualification,
+)
+from hagukumi.training.selectors.certification_facts import (
+    NextSession,
+    PhaseRow,
+    attendance_hours,
+    completion_staff_ids,
+    course_completion_facts,
+    next_sessions,
+    program_ids_for_talent_type,
+    program_phase_rows,
+    programme_first_years,
+    programme_member_ids,
+)
+
+__all__ = [
+    "CandidateReport",
+    "CandidateRow",
+    "Reason",
+    "certification_candidates",
+    "certification_evaluate",
+    "certification_rule_for",
+]
+
+KIND_LABELS = dict(AssessmentKind.choices)
+_OP_FAILED = {">=": "<", ">": "≤"}
+_TRAINING_STATUSES = (DesignationStatus.CANDIDATE, DesignationStatus.TRAINING)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why one clause is not met for one person (`order`: the clause's, not shown)."""
+
+    order: int
+    clause: str
+    message: str
+    current: Any
+    required: Any
+    source: str
+    as_of: str
+    next_chance: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "clause": self.clause,
+            "message": self.message,
+            "current": self.current,
+            "required": self.required,
+            "source": self.source,
+            "as_of": self.as_of,
+            "next_chance": self.next_chance,
+        }
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    staff_id: int
+    staff_no: str
+    name: str
+    unit: str
+    reasons: tuple[Reason, ...]
+
+    @property
+    def meets(self) -> bool:
+        return not self.reasons
+
+    def as_dict(self, *, with_reasons: bool) -> dict[str, Any]:
+        row: dict[str, Any] = {"staff_no": self.staff_no, "name": self.name, "unit": self.unit}
+        if with_reasons:
+            row["reasons"] = [r.as_dict() for r in self.reasons]
+        return row
+
+
+@dataclass(frozen=True)
+class CandidateReport:
+    organization: Any
+    rule: CertificationRule
+    fiscal_year: int
+    as_of: dt.date
+    rows: tuple[CandidateRow, ...]
+    clauses: tuple[RuleClause, ...] = field(default=())
+
+    @property
+    def meets(self) -> list[CandidateRow]:
+        return [r for r in self.rows if r.meets]
+
+    @property
+    def missing(self) -> list[CandidateRow]:
+        return [r for r in self.rows if not r.meets]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The CLI's --json and the API's answer (sorted by 職員番号)."""
+        return {
+            "organization_code": self.organization.code,
+            "organization_name": self.organization.name,
+            "talent_type": self.rule.talent_type_code,
+            "fiscal_year": self.fiscal_year,
+            "meets": [r.as_dict(with_reasons=False) for r in self.meets],
+            "missing": [r.as_dict(with_reasons=True) for r in self.missing],
+        }
+
+
+# ---------------------------------------------------------------- the rule
+
+
+def certification_rule_for(
+    *,
+    organization_id: int,
+    talent_type_code: str,
+    framework_code: str = "",
+    level_code: str = "",
+) -> CertificationRule:
+    """The 団体's active rule for the talent type (and level); ApplicationError when none
+    or when several frameworks have one and `framework_code` does not say which."""
+    rules = CertificationRule.objects.filter(
+        organization_id=organization_id,
+        talent_type_code=talent_type_code,
+        level_code=level_code,
+        is_active=True,
+    ).select_related("framework", "organization")
+    if framework_code:
+        rules = rules.filter(framework__code=framework_code)
+    found = list(rules.order_by("framework__code"))
+    level = f"（段階 {level_code}）" if level_code else ""
+    if not found:
+        where = f"フレームワーク「{framework_code}」の" if framework_code else ""
+        raise ApplicationError(
+            f"{where}人材類型「{talent_type_code}」{level}の認定基準がありません。"
+            "先に認定基準を登録してください。"
+        )
+    if len(found) > 1:
+        names = "、".join(f"{r.framework.code}（{r.name}）" for r in found)
+        raise ApplicationError(
+            f"人材類型「{talent_type_code}」{level}の認定基準が複数のフレームワークにあります: "
+            f"{names}。--framework で指定してください。"
+        )
+    return found[0]
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def _decimal_text(value: Decimal) -> str:
+    """38.00 → "38", 30.50 → "30.5" (never an exponent)."""
+    text = f"{value.normalize():f}"
+    return text
+
+
+def _places(text: str) -> int:
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def _shown_below(value: Decimal, threshold_text: str, *, minimum: int) -> str:
+    """`value` with the threshold's decimals (at least `minimum`), rounded down, so a shown
+    shortfall never looks like the threshold itself (2.96 → "2.9" against "3.0")."""
+    places = max(minimum, _places(threshold_text))
+    return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_FLOOR):f}"
+
+
+def _session_label(name: str, session: NextSession) -> str:
+    cohort = f"（第{session.cohort_number}期）" if session.cohort_number else ""
+    return f"{name}{cohort} {format_date(session.date)}"
+
+
+# ---------------------------------------------------------------- clause plans
+
+
+@dataclass
+class _Context:
+    organization_id: int
+    fiscal_year: int
+    as_of: dt.date
+    as_of_text: str
+
+
+class _Plan:
+    """One clause: `load()` runs its bulk queries, `evaluate(staff_id)` gives reasons."""
+
+    def __init__(self, clause: RuleClause, ctx: _Context) -> None:
+        self.clause = clause
+        self.ctx = ctx
+
+    def population(self) -> list[QuerySet[Any]]:
+        return []
+
+    def load(self) -> None:  # pragma: no cover - every plan overrides
+        raise NotImplementedError
+
+    def evaluate(self, staff_id: int) -> list[Reason]:  # pragma: no cover
+        raise NotImplementedError
+
+    def reason(
+        self, message: str, current: Any, required: Any, source: str, next_chance: str | None
+    ) -> Reason:
+        return Reason(
+            order=self.clause.order,
+            clause=self.clause.kind,
+            message=message,
+            current=current,
+            required=required,
+            source=source,
+            as_of=self.ctx.as_of_text,
+            next_chance=next_chance,
+        )
+
+
+class _CompletionPlan(_Plan):
+    """phases_completed / courses_completed: every named course completed."""
+
+    def __init__(
+        self,
+        clause: RuleClause,
+        ctx: _Context,
+        *,
+        courses: list[tuple[int, str]],  # (course id, the name shown)
+        source: str,
+    ) -> None:
+        super().__init__(clause, ctx)
+        self.courses = courses
+        self.course_ids = [course_id for course_id, _name in courses]
+        self.source = source
+
+    def population(self) -> list[QuerySet[Any]]:
+        return [
+            completion_staff_ids(
+                organization_id=self.ctx.organization_id,
+                course_ids=self.course_ids,
+                fiscal_year=self.ctx.fiscal_year,
+                as_of=self.ctx.as_of,
+            )
+        ]
+
+    def load(self) -> None:
+        self.facts = course_completion_facts(
+            organization_id=self.ctx.organization_id,
+            course_ids=self.course_ids,
+            fiscal_year=self.ctx.fiscal_year,
+            as_of=self.ctx.as_of,
+        )
+        self.next = next_sessions(
+            organization_id=self.ctx.organization_id, course_ids=self.course_ids, after=self.ctx.as_of
+        )
+        self.needed = len(set(self.course_ids))
+
+    def evaluate(self, staff_id: int) -> list[Reason]:
+        if self.facts.counts.get(staff_id, 0) >= self.needed:
+            return []
+        done = self.facts.completed_of_short.get(staff_id, set())
+        reasons = []
+        for course_id, name in self.courses:
+            if course_id in done:
+                continue
+            session = self.next.get(course_id)
+            reasons.append(
+                self.reason(
+                    f"{name} 未修了",
+                    "未修了",
+                    "修了",
+                    self.source,
+                    _session_label(name, session) if session else None,
+                )
+            )
+        return reasons
+
+
+class _HoursPlan(_Plan):
+    def __init__(
+        self, clause: RuleClause, ctx: _Context, *, course_names: dict[int, str], scope: str
+    ) -> None:
+        super().__init__(clause, ctx)
+        # course id → name shown; empty: every course of the 団体.
+        self.course_names = course_names
+        self.course_ids = list(course_names) or None
+        self.required = Decimal(clause.params["hours"])
+        self.required_text = _decimal_text(self.required)
+        self.source = f"出欠記録（{scope}）"
+        self.noun = clause.label or "受講時間"
+
+    def load(self) -> None:
+        self.hours = attendance_hours(
+            organization_id=self.ctx.organization_id,
+            course_ids=self.course_ids,
+            fiscal_year=self.ctx.fiscal_year,
+            as_of=self.ctx.as_of,
+        )
+        self.next: NextSession | None = None
+        self.next_name = ""
+        if self.course_ids:
+            upcoming = next_sessions(
+                organization_id=self.ctx.organization_id,
+                course_ids=self.course_ids,
+                after=self.ctx.as_of,
+            )
+            if upcoming:
+                self.next = min(upcoming.values(), key=lambda s: (s.date, s.course_id))
+                self.next_name = self.course_names.get(self.next.course_id, "")
+
+    def evaluate(self, staff_id: int) -> list[Reason]:
+        hours = self.hours.get(staff_id, Decimal("0"))
+        if hours >= self.required:
+            return []
+        current = _decimal_text(hours) if hours else "0"
+        return [
+            self.reason(
+                f"{self.noun} {current}時間 < {self.required_text}時間",
+                current,
+                self.required_text,
+                self.source,
+                _session_label(self.next_name, self.next) if self.next else None,
+            )
+        ]
+
+
+class _QualificationPlan(_Plan):
+    def load(self) -> None:
+        qualification = self.clause.qualification
+        assert qualification is not None
+        self.name = qualification.name
+        self.holders = set(
+            StaffQualification.objects.filter(
+                staff__organization_id=self.ctx.organization_id,
+                qualification_id=qualification.pk,
+                obtained_on__lte=self.ctx.as_of,
+            ).values_list("staff_id", flat=True)
+        )
+
+    def evaluate(self, staff_id: int) -> list[Reason]:
+        if staff_id in self.holders:
+            return []
+        noun = self.clause.label or "資格"
+        return [
+            self.reason(f"{noun} {self.name} 未取得", "未取得", "取得", "職員の資格", None)
+        ]
+
+
+class _AssessmentPlan(_Plan):
+    def __init__(self, clause: RuleClause, ctx: _Context) -> None:
+        super().__init__(clause, ctx)
+        params = clause.params
+        self.kind = params["kind"]
+        self.statistic = params.get("statistic", "mean")
+        self.op = params["op"]
+        self.threshold_text = params["threshold"]
+        self.threshold = Decimal(self.threshold_text)
+        self.sheet = clause.sheet
+        assert self.sheet is not None
+        self.noun = clause.label or "アセスメント"
+
+    def _assessments(self) -> QuerySet[Assessment]:
+        return Assessment.objects.filter(
+            organization_id=self.ctx.organization_id,
+            window__sheet_id=self.sheet.pk,  # type: ignore[union-attr]
+            window__fiscal_year__lte=self.ctx.fiscal_year,
+            window__opens_on__lte=self.ctx.as_of,
+            kind=self.kind,
+            submitted_at__isnull=False,
+        )
+
+    def population(self) -> list[QuerySet[Any]]:
+        return [self._assessments().values("staff_id")]
+
+    def load(self) -> None:
+        sheet = self.sheet
+        assert sheet is not None
+        # staff id → (window opens_on, window id, value sum, answer count, test score), the latest.
+        self.latest: dict[int, tuple[dt.date, int, int, int, Decimal | None]] = {}
+        if self.statistic == "mean":
+            rows = (
+                AssessmentAnswer.objects.filter(assessment__in=self._assessments())
+                .values(
+                    "assessment__staff_id", "assessment__window__opens_on", "assessment__window_id"
+                )
+                .annotate(total=Sum("value"), n=Count("id"))
+                .values_list(
+                    "assessment__staff_id",
+                    "assessment__window__opens_on",
+                    "assessment__window_id",
+                    "total",
+                    "n",
+                )
+            )
+            for staff_id, opens_on, window_id, total, n in rows:
+                known = self.latest.get(staff_id)
+                if known is None or opens_on > known[0]:
+                    self.latest[staff_id] = (opens_on, window_id, total, n, None)
+        else:
+            for staff_id, opens_on, window_id, score in self._assessments().values_list(
+                "staff_id", "window__opens_on", "window_id", "test_score"
+            ):
+                known = self.latest.get(staff_id)
+                if score is not None and (known is None or opens_on > known[0]):
+                    self.latest[staff_id] = (opens_on, window_id, 0, 0, score)
+        windows = list(
+            AssessmentWindow.objects.filter(sheet_id=sheet.pk).order_by("opens_on", "pk")
+        )
+        self.window_labels = {
+            w.pk: f"{format_fiscal_year(w.fiscal_year, with_western=False)}"
+            + (f" {w.name}" if w.name else "")
+            for w in windows
+        }
+        upcoming = [w for w in windows if w.closes_on > self.ctx.as_of]
+        self.next_chance = (
+            f"{sheet.title} {self.window_labels[upcoming[0].pk]}"
+            f"（{format_date(upcoming[0].opens_on)}～{format_date(upcoming[0].closes_on)}）"
+            if upcoming
+            else None
+        )
+        self.source_base = f"{sheet.title}（{KIND_LABELS.get(self.kind, self.kind)}評価"
+
+    def _met(self, value: Decimal) -> bool:
+        return value > self.threshold if self.op == ">" else value >= self.threshold
+
+    def evaluate(self, staff_id: int) -> list[Reason]:
+        known = self.latest.get(staff_id)
+        if known is None:
+            return [
+                self.reason(
+                    f"{self.noun} 未実施",
+                    None,
+                    f"{self.op} {self.threshold_text}",
+                    self.source_base + "）",
+                    self.next_chance,
+                )
+            ]
+        _opens, window_id, total, n, score = known
+        source = f"{self.source_base}、{self.window_labels.get(window_id, '')}）"
+        if self.statistic == "mean":
+            if n and (
+                Decimal(total) > self.threshold * n
+                if self.op == ">"
+                else Decimal(total) >= self.threshold * n
+            ):
+                return []
+            mean = Decimal(total) / Decimal(n) if n else Decimal(0)
+            shown = _shown_below(mean, self.threshold_text, minimum=1)
+            current = f"{mean.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+        else:
+            assert score is not None
+            if self._met(score):
+                return []
+            shown = current = _decimal_text(score)
+        return [
+            self.reason(
+                f"{self.noun} {shown} {_OP_FAILED[self.op]} {self.threshold_text}",
+                current,
+                f"{self.op} {self.threshold_text}",
+                source,
+                self.next_chance,
+            )
+        ]
+
+
+class _PracticePlan(_Plan):
+    def load(self) -> None:
+        self.required = int(self.clause.params["months"])
+        periods: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+        for staff_id, start, end in PracticeRecord.objects.filter(
+            organization_id=self.ctx.organization_id,
+            status=PracticeStatus.CONFIRMED,
+            period_start__lte=self.ctx.as_of,
+        ).values_list("staff_id", "period_start", "period_end"):
+            periods[staff_id].append((start, end))
+        self.months = {
+            staff_id: months_covered(spans, until=self.ctx.as_of)
+            for staff_id, spans in periods.items()
+        }
+
+    def evaluate(self, staff_id: int) -> list[Reason]:
+        months = self.months.get(staff_id, 0)
+        if months >= self.required:
+            return []
+        noun = self.clause.label or "実践"
+        return [
+            self.reason(
+                f"{noun} {months}か月 < {self.required}か月",
+                months,
+                self.required,
+                "実践記録（所属長の確認済み）",
+                None,
+            )
+        ]
+
+
+class _YearsPlan(_Plan):
+    def population(self) -> list[QuerySet[Any]]:
+        return [
+            programme_member_ids(
+                organization_id=self.ctx.organization_id,
+                program_ids=[self.clause.program_id],  # type: ignore[list-item]
+                fiscal_year=self.ctx.fiscal_year,
+            )
+        ]
+
+    def load(self) -> None:
+        self.required = int(self.clause.params["years"])
+        self.first = programme_first_years(
+            organization_id=self.ctx.organization_id,
+            program_id=self.clause.program_id,  # type: ignore[arg-type]
+            fiscal_year=self.ctx.fiscal_year,
+        )
+        program = self.clause.program
+        self.source = f"{program.title if program else ''} の受講申込"
+
+    def evaluate(self, staff_id: int) -> list[Reason]:
+        first = self.first.get(staff_id)
+        years = self.ctx.fiscal_year - first + 1 if first is not None else 0
+        if years >= self.required:
+            return []
+        noun = self.clause.label or "在籍"
+        next_chance = (
+            f"{format_fiscal_year(first + self.required - 1, with_western=False)}に"
+            f"{self.required}年目"
+            if first is not None
+            else None
+        )
+        return [
+            self.reason(
+                f"{noun} {years}年 < {self.required}年",
+                years,
+                self.required,
+                self.source,
+                next_chance,
+            )
+        ]
+
+
+def _plans(
+    clauses: Sequence[RuleClause], phases: list[PhaseRow], ctx: _Context
+) -> list[_Plan]:
+    by_program: dict[int, list[PhaseRow]] = defaultdict(list)
+    for phase in phases:
+        by_program[phase.program_id].append(phase)
+    plans: list[_Plan] = []
+    for clause in clauses:
+        kind = clause.kind
+        if kind == ClauseKind.PHASES_COMPLETED:
+            chosen_phases = clause.params.get("phases")
+            rows = by_program[clause.program_id]  # type: ignore[index]
+            if chosen_phases == "required":
+                rows = [p for p in rows if p.required and p.counted]
+            else:
+                rows = [p for p in rows if p.order in set(chosen_phases or [])]
+            program = clause.program
+            plans.append(
+                _CompletionPlan(
+                    clause,
+                    ctx,
+                    courses=[(p.course_id, p.name) for p in rows],
+                    source=f"{program.title if program else ''} の修了記録",
+                )
+            )
+        elif kind == ClauseKind.COURSES_COMPLETED:
+            courses = [(cc.course_id, cc.course.title) for cc in clause.clause_courses.all()]
+            plans.append(_CompletionPlan(clause, ctx, courses=courses, source="研修の修了記録"))
+        elif kind == ClauseKind.HOURS_AT_LEAST:
+            if clause.program_id is not None:
+                rows = [p for p in by_program[clause.program_id] if p.counted]
+                names = {p.course_id: p.name for p in rows}
+                scope = clause.program.title if clause.program else ""
+            elif clause.clause_courses.all():
+                names = {cc.course_id: cc.course.title for cc in clause.clause_courses.all()}
+                scope = "、".join(names.values())
+            else:
+                names = {}
+                scope = "すべての研修"
+            plans.append(_HoursPlan(clause, ctx, course_names=names, scope=scope))
+        elif kind == ClauseKind.QUALIFICATION_HELD:
+            plans.append(_QualificationPlan(clause, ctx))
+        elif kind == ClauseKind.ASSESSMENT:
+            plans.append(_AssessmentPlan(clause, ctx))
+        elif kind == ClauseKind.PRACTICE_MONTHS:
+            plans.append(_PracticePlan(clause, ctx))
+        elif kind == ClauseKind.YEARS_IN_PROGRAMME:
+            plans.append(_YearsPlan(clause, ctx))
+        else:  # pragma: no cover - ClauseKind is closed
+            raise ApplicationError(f"条件の種類「{kind}」は評価できません。")
+    return plans
+
+
+# ---------------------------------------------------------------- the population
+
+
+def _population(
+    *,
+    rule: CertificationRule,
+    plans: list[_Plan],
+    program_ids: list[int],
+    ctx: _Context,
+    staff_ids: Iterable[int] | None,
+) -> QuerySet[Staff]:
+    type_filter = Q(framework_id=rule.framework_id, talent_type_code=rule.talent_type_code)
+    if rule.level_code:
+        type_filter &= Q(level_code=rule.level_code)
+    sources: list[QuerySet[Any]] = [
+        Designation.objects.in_force(ctx.fiscal_year)
+        .filter(type_filter, organization_id=ctx.organization_id, status__in=_TRAINING_STATUSES)
+        .values("staff_id")
+    ]
+    if program_ids:
+        sources.append(
+            programme_member_ids(
+                organization_id=ctx.organization_id,
+                program_ids=program_ids,
+                fiscal_year=ctx.fiscal_year,
+            )
+        )
+    for plan in plans:
+        sources.extend(plan.population())
+    included = Q()
+    for source in sources:
+        included |= Q(pk__in=source)
+    certificates = Certificate.objects.filter(
+        type_filter, organization_id=ctx.organization_id, revoked_on__isnull=True
+    )
+    earlier = certificates.filter(fiscal_year__lt=ctx.fiscal_year).values("staff_id")
+    this_year = certificates.filter(fiscal_year=ctx.fiscal_year).values("staff_id")
+    holders = (
+        Designation.objects.in_force(ctx.fiscal_year)
+        .filter(type_filter, organization_id=ctx.organization_id, status__in=HOLDING_STATUSES)
+        .values("staff_id")
+    )
+    staff = (
+        Staff.objects.filter(organization_id=ctx.organization_id)
+        .filter(present_on(ctx.as_of))
+        .filter(included)
+        .exclude(pk__in=earlier)
+        .exclude(Q(pk__in=holders) & ~Q(pk__in=this_year))
+    )
+    if staff_ids is not None:
+        staff = staff.filter(pk__in=list(staff_ids))
+    return staff
+
+
+# ---------------------------------------------------------------- the engine
+
+
+def as_of_day(fiscal_year: int, today: dt.date | None) -> dt.date:
+    """The day an answer for `fiscal_year` describes: its last day, or `today` if earlier."""
+    last = fiscal_year_range(fiscal_year)[1]
+    return last if today is None or today > last else today
+
+
+def certification_evaluate(
+    *,
+    rule: CertificationRule,
+    fiscal_year: int,
+    today: dt.date | None = None,
+    staff_ids: Iterable[int] | None = None,
+) -> CandidateReport:
+    """Evaluate `rule` for every candidate (or only `staff_ids`) in `fiscal_year`.
+
+    Not access-checked or audited: for `certification_candidates` and the
+    certification service, which have checked who asks. A fixed number of
+    queries whatever the number of staff.
+    """
+    organization = rule.organization
+    as_of = as_of_day(fiscal_year, today)
+    ctx = _Context(rule.organization_id, fiscal_year, as_of, as_of.isoformat())
+    clauses = list(
+        rule.clauses.select_related("program", "sheet", "qualification")
+        .prefetch_related("clause_courses__course")
+        .order_by("order")
+    )
+    program_ids = program_ids_for_talent_type(
+        organization_id=ctx.organization_id,
+        framework_id=rule.framework_id,
+        talent_type_code=rule.talent_type_code,
+        level_code=rule.level_code,
+    )
+    clause_programs = {c.program_id for c in clauses if c.program_id is not None}
+    phases = program_phase_rows(program_ids=sorted(clause_programs))
+    plans = _plans(clauses, phases, ctx)
+    staff = _population(
+        rule=rule,
+        plans=plans,
+        program_ids=sorted(set(program_ids) | clause_programs),
+        ctx=ctx,
+        staff_ids=staff_ids,
+    )
+    people = list(
+        staff.order_by("number", "pk").values_list(
+            "pk", "number", "name", "unit__code", "unit__name"
+        )
+    )
+    current = {pk: HeldUnit(code or "", name or "") for pk, _no, _name, code, name in people}
+    units = held_units(
+        staff_ids=staff.values("pk"), day=fiscal_year_range(fiscal_year)[1], current=current
+    )
+    for plan in plans:
+        plan.load()
+    rows = []
+    for pk, number, name, _code, _unit_name in people:
+        reasons: list[Reason] = []
+        for plan in plans:
+            reasons.extend(plan.evaluate(pk))
+        rows.append(CandidateRow(pk, number, name, units[pk].name, tuple(reasons)))
+    return CandidateReport(
+        organization=organization,
+        rule=rule,
+        fiscal_year=fiscal_year,
+        as_of=as_of,
+        rows=tuple(rows),
+        clauses=tuple(clauses),
+    )
+
+
+def certification_candidates(
+    *,
+    actor: Actor,
+    talent_type_code: str,
+    fiscal_year: int,
+    framework_code: str = "",
+    level_code: str = "",
+    today: dt.date | None = None,
+) -> CandidateReport:
+    """Who meets the 団体's rule for the talent type in `fiscal_year`, and what the others lack.
+
+    DX推進担当 and 人事担当 of the 団体 (the command line holds both); others 404.
+    The read lists staff, so it writes one audit 閲覧 record.
+    """
+    require_role(actor, *CANDIDATE_ROLES)
+    if actor.organization_id is None:
+        raise AccessDenied()
+    rule = certification_rule_for(
+        organization_id=actor.organization_id,
+        talent_type_code=talent_type_code,
+        framework_code=framework_code,
+        level_code=level_code,
+    )
+    report = certification_evaluate(rule=rule, fiscal_year=fiscal_year, today=today)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        target=rule,
+        target_repr=f"認定候補: {rule.name}（{format_fiscal_year(fiscal_year)}）",
+        detail={
+            "fiscal_year": fiscal_year,
+            "meets": len(report.meets),
+            "missing": len(report.missing),
+        },
+    )
+    return report
