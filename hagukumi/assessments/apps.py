@@ -15,6 +15,10 @@ class AssessmentsConfig(AppConfig):
 
         register_usage_checker("assessments", assessment_items_using)
 
+        from hagukumi.assessments import panels
+
+        panels.register()
+
         from hagukumi.core.audit import register_personal_data_path
 
         # A refused (404) certificate URL is audited like a refused profile.

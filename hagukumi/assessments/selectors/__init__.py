@@ -1,19 +1,98 @@
 """assessments' reads (access-checked, audited for personal data).
 
-Written so far:
+One module per feature; every public name is re-exported here:
 
+- ``access``: ``access_<entity>_by_id`` for sheets, windows, rules, assessments,
+  practice records, certificates; ``staff_relation`` (self / 所属長 / 事務局).
+- ``sheets``: sheets and windows for an actor; the assessment form with
+  training's skill evidence beside each item.
+- ``profiles``: the staff-profile reads (assessment values per kind beside
+  CompetencyEvidence, 実践記録 with confirmed months, 修了証); the panels in
+  ``assessments.panels`` render them.
+- ``heatmap``: competency × 課 counts per level (団体 for DX推進担当/人事担当,
+  unit and below for a 所属長).
+- ``candidates``: the certification engine — per-staff facts from
+  ``training.selectors.certification_facts`` and this app in a fixed number of
+  queries, clause results with ``{"clause", "message", "current", "required",
+  "source", "as_of", "next_chance"}``.
+- ``practice_months``: confirmed months, overlaps counted once.
 - ``framework_usage.assessment_items_using``: the frameworks usage checker.
-
-Planned modules: ``sheets`` (sheets and windows for an actor), ``profiles``
-(an actor's view of assessments, practice, evidence from training and
-certificates, for the staff-profile panels), ``heatmap`` (competency × unit
-counts per level), ``candidates`` (the certification engine: per-staff facts
-from training.selectors and this app in a fixed number of queries, clause
-results with ``{"clause", "message", "current", "required", "source",
-"as_of", "next_chance"}``), ``practice_months`` (confirmed months, overlaps
-counted once).
 """
 
+from hagukumi.assessments.selectors.access import (
+    StaffRelation,
+    access_assessment_by_id,
+    access_certificate_by_id,
+    access_practice_record_by_id,
+    access_rule_by_id,
+    access_sheet_by_id,
+    access_window_by_id,
+    staff_relation,
+)
+from hagukumi.assessments.selectors.candidates import (
+    CandidateReport,
+    CandidateRow,
+    Reason,
+    certification_candidates,
+    certification_evaluate,
+    certification_rule_for,
+)
 from hagukumi.assessments.selectors.framework_usage import assessment_items_using
+from hagukumi.assessments.selectors.heatmap import (
+    Heatmap,
+    HeatmapCell,
+    HeatmapColumn,
+    HeatmapRow,
+    competency_heatmap,
+)
+from hagukumi.assessments.selectors.practice_months import months_covered
+from hagukumi.assessments.selectors.profiles import (
+    CompetencyRow,
+    SheetProfile,
+    staff_assessment_profile,
+    staff_certificates,
+    staff_practice_records,
+)
+from hagukumi.assessments.selectors.sheets import (
+    AssessmentForm,
+    FormItem,
+    assessment_form,
+    sheets_for,
+    windows_for,
+    windows_open_on,
+)
 
-__all__ = ["assessment_items_using"]
+__all__ = [
+    "AssessmentForm",
+    "CandidateReport",
+    "CandidateRow",
+    "CompetencyRow",
+    "FormItem",
+    "Heatmap",
+    "HeatmapCell",
+    "HeatmapColumn",
+    "HeatmapRow",
+    "Reason",
+    "SheetProfile",
+    "StaffRelation",
+    "access_assessment_by_id",
+    "access_certificate_by_id",
+    "access_practice_record_by_id",
+    "access_rule_by_id",
+    "access_sheet_by_id",
+    "access_window_by_id",
+    "assessment_form",
+    "assessment_items_using",
+    "certification_candidates",
+    "certification_evaluate",
+    "certification_rule_for",
+    "competency_heatmap",
+    "months_covered",
+    "sheets_for",
+    "staff_assessment_profile",
+    "staff_certificates",
+    "staff_practice_records",
+    "staff_relation",
+    "windows_for",
+    "windows_open_on",
+]

@@ -166,10 +166,18 @@ def test_only_dx_office_of_the_organization_records(world: World, user_with_role
     session = world.sessions["C1-1"]
     person = world.members[0]
     hr = actor_for(user_with_role(Role.HR, org=world.organization), world.organization.pk)
-    stranger = Actor.command_line(world.other)
-    for actor in (hr, stranger, Actor.system()):
+    for actor in (hr, Actor.system()):
         with pytest.raises(AccessDenied):
             attendance_set(actor=actor, session_id=session.pk, staff_id=person.pk, status=S.PRESENT)
+    # DX推進担当 of another 団体: the session does not exist for them.
+    with pytest.raises(ApplicationError, match=MSG_UNKNOWN_SESSION):
+        attendance_set(
+            actor=Actor.command_line(world.other),
+            session_id=session.pk,
+            staff_id=person.pk,
+            status=S.PRESENT,
+        )
+    assert not Attendance.objects.exists()
     dx = actor_for(user_with_role(Role.DX_OFFICE, org=world.organization), world.organization.pk)
     done = attendance_set(actor=dx, session_id=session.pk, staff_id=person.pk, status=S.PRESENT)
     assert done.created[0].recorded_by_name == dx.user.get_username()  # type: ignore[union-attr]
