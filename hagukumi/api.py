@@ -11,11 +11,13 @@ LGWAN with no request to the internet and under the CSP `script-src 'self'`.
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from hagukumi.assessments.api import router as assessments_router
 from hagukumi.cases.api import router as cases_router
 from hagukumi.core.access import install_api_error_handlers
 from hagukumi.core.api import router as core_router
 from hagukumi.frameworks.api import router as frameworks_router
 from hagukumi.people.api import router as people_router
+from hagukumi.training.api import router as training_router
 
 api = NinjaAPI(
     title="はぐくみ API",
@@ -31,3 +33,5 @@ api.add_router("/", core_router)
 api.add_router("/cases", cases_router)
 api.add_router("/frameworks", frameworks_router)
 api.add_router("/", people_router)
+api.add_router("/training", training_router)
+api.add_router("/", assessments_router)

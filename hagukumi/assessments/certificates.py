@@ -156,9 +156,10 @@ def _level_name(certificate: Certificate) -> str:
 
 def _programme_title(certificate: Certificate) -> str:
     snapshot = certificate.rule_snapshot
-    title = _snapshot_text(snapshot, "program", "title", "name")
-    if title or certificate.rule_id is None:
-        return title
+    if isinstance(snapshot, dict) and "program" in snapshot:  # frozen at issue ("" = none)
+        return _snapshot_text(snapshot, "program", "title", "name")
+    if certificate.rule_id is None:
+        return ""
     clause = (
         RuleClause.objects.filter(rule_id=certificate.rule_id, program__isnull=False)
         .select_related("program")
@@ -251,7 +252,7 @@ def certificate_pdf(document: CertificateDocument) -> bytes:
 
     font_url = font.resolve().as_uri()
 
-    class FontOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    class FontOnlyFetcher(URLFetcher):
         """Fetches the certificate font and nothing else (no network, no other file)."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -260,7 +261,8 @@ def certificate_pdf(document: CertificateDocument) -> bytes:
             return super().fetch(url, headers)
 
     html = certificate_html(document, pdf_css=_pdf_css(font))
-    fetcher = FontOnlyFetcher(allowed_protocols={"file"}, fail_on_errors=True)
+    # A refused URL is a warning, not a failure (FatalURLFetchingError is a BaseException).
+    fetcher = FontOnlyFetcher(allowed_protocols={"file"})
     pdf: bytes = HTML(
         string=html, base_url=font.resolve().parent.as_uri() + "/", url_fetcher=fetcher
     ).write_pdf()

@@ -29,13 +29,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.contrib.auth.views import redirect_to_login
+from django.conf import settings
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db.models import Manager, Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import MAX_URL_LENGTH, urlencode
 
 from hagukumi.core.errors import AccessDenied, ApplicationError
 from hagukumi.core.models import Role
@@ -52,6 +52,11 @@ EVERY_ROLE: tuple[str, ...] = tuple(Role.values)
 
 View = Callable[..., HttpResponse]
 M = TypeVar("M", bound=Model)
+
+# The longest `next` (return address after login or the choice of 団体) kept: Django's
+# own limit for a URL it will follow (url_has_allowed_host_and_scheme). A longer one (a
+# pasted 20 KB query) would make the redirect itself too long (DisallowedRedirect).
+NEXT_MAX_LENGTH = MAX_URL_LENGTH
 
 
 def require_role(actor: Actor, *roles: str) -> None:
@@ -115,6 +120,35 @@ def _organization_id_of(obj: Model, organization_field: str) -> Any:
     return getattr(target, f"{last}_id", None)
 
 
+def return_path(request: HttpRequest) -> str:
+    """Where to come back to after login or the choice of 団体: the path with its query,
+    only the path when that is too long (NEXT_MAX_LENGTH), or "" (the home page)."""
+    full = request.get_full_path()
+    if len(full) <= NEXT_MAX_LENGTH:
+        return full
+    path = full.split("?", 1)[0]
+    return path if len(path) <= NEXT_MAX_LENGTH else ""
+
+
+def capped_next(target: str) -> str:
+    """A `next` value as given (query or form), or "" when it is too long to keep."""
+    return target if len(target) <= NEXT_MAX_LENGTH else ""
+
+
+def _with_next(url: str, target: str) -> str:
+    return f"{url}?{urlencode({'next': target})}" if target else url
+
+
+def login_redirect(request: HttpRequest) -> HttpResponse:
+    """The answer to an anonymous request: the login page, coming back here afterwards
+    (as far as the address can be kept). For htmx, an HX-Redirect there."""
+    url = _with_next(resolve_url(settings.LOGIN_URL), return_path(request))
+    if is_htmx(request):
+        # htmx would follow a 302 and swap the login page into the target.
+        return HttpResponse(headers={"HX-Redirect": url})
+    return redirect(url)
+
+
 def role_required(*roles: str, organization_chosen: bool = True) -> Callable[[View], View]:
     """View decorator: login required, and one of `roles` in the active 団体 (none = anyone).
 
@@ -133,11 +167,7 @@ def role_required(*roles: str, organization_chosen: bool = True) -> Callable[[Vi
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
-                login = redirect_to_login(request.get_full_path())
-                if is_htmx(request):
-                    # htmx would follow a 302 and swap the login page into the target.
-                    return HttpResponse(headers={"HX-Redirect": login["Location"]})
-                return login
+                return login_redirect(request)
             actor = request_actor(request)
             if (
                 organization_chosen
@@ -146,7 +176,7 @@ def role_required(*roles: str, organization_chosen: bool = True) -> Callable[[Vi
                 and SESSION_ORGANIZATION_KEY not in request.session
             ):
                 select_url = reverse("core:organization_switch")
-                return redirect(f"{select_url}?{urlencode({'next': request.get_full_path()})}")
+                return redirect(_with_next(select_url, return_path(request)))
             if allowed and (actor is None or not actor.has_role(*allowed)):
                 raise Http404(NOT_FOUND_MESSAGE)
             try:

@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hagukumi.core.access import public_view, role_required
+from hagukumi.core.access import capped_next, public_view, role_required
 from hagukumi.core.audit import (
     AUDIT_EXPORT_HEADERS,
     AuditFilters,
@@ -71,6 +71,11 @@ def _next_url(request: HttpRequest) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+def _given_next(request: HttpRequest) -> str:
+    """The `next` of the query or form to carry on in a hidden field ("" when too long)."""
+    return capped_next(request.POST.get("next") or request.GET.get("next") or "")
+
+
 @public_view
 @sensitive_post_parameters("password")
 @csrf_protect
@@ -104,7 +109,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "notice": notice,
-        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "next": _given_next(request),
         "lockout_failures": settings.HAGUKUMI_LOCKOUT_FAILURES,
         "lockout_minutes": settings.HAGUKUMI_LOCKOUT_MINUTES,
         "idle_minutes": settings.HAGUKUMI_IDLE_TIMEOUT_SECONDS // 60,
@@ -124,6 +129,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def select_organization(request: HttpRequest) -> HttpResponse:
     actor = cast(Actor, request_actor(request))
+    # A user of one 団体 has nothing to choose: the page says so (and links onwards).
+    single = actor.organizations[0] if len(actor.organizations) == 1 else None
     form = OrganizationChoiceForm(
         request.POST if request.method == "POST" else None, organizations=actor.organizations
     )
@@ -141,7 +148,13 @@ def select_organization(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/select_organization.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        {
+            "form": form,
+            "next": _given_next(request),
+            "single": single,
+            # Checked like a redirect target (this site only), else the home page.
+            "onward": _next_url(request),
+        },
     )
 
 

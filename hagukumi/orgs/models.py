@@ -85,12 +85,16 @@ class Organization(TimeStampedModel):
 
     @property
     def display_name(self) -> str:
-        """The name as shown on every page: a demo 団体 always carries （デモ）."""
-        return f"{self.name}（デモ）" if self.is_demo else self.name
+        """The one name users see for the 団体, on every page (header, lists, choices,
+        messages) and in command output: the full name, so that 府中市 of 東京都 and
+        府中市 of 広島県 differ (北海道札幌市, 北海道); a demo 団体 always carries
+        （デモ） (北海道デモ市（デモ）), so it never looks like a real one."""
+        return f"{self.full_name}（デモ）" if self.is_demo else self.full_name
 
     @property
     def display_full_name(self) -> str:
-        return f"{self.full_name}（デモ）" if self.is_demo else self.full_name
+        """Same as `display_name` (kept for existing callers)."""
+        return self.display_name
 
 
 # Suggested 区分 for a 所属 (free text is allowed: 事務局, センター, 館 …).

@@ -312,8 +312,10 @@ def access_unit_by_id(*, actor: Actor, unit_id: int) -> Unit:
 
 
 def fiscal_years_of(*, actor: Actor, around: int) -> list[int]:
-    """Fiscal years worth offering in a 年度 selector of the actor's 団体: every year a
-    version starts or ends, plus `around` and the year after it, newest first."""
+    """Fiscal years to offer in a 年度 selector of the actor's 団体, newest first: every
+    year from the first one a version starts in (or `around`) to the year after
+    `around` (or after the last change), with no gap: a tree that starts in 2024 offers
+    2024, 2025, 2026, 2027 in 2026, although nothing changed in 2025."""
     years = {around, around + 1}
     organization_id = getattr(actor, "organization_id", None)
     versions = (
@@ -325,7 +327,7 @@ def fiscal_years_of(*, actor: Actor, around: int) -> list[int]:
         years.add(start)
         if end is not None:
             years.add(end + 1)
-    return sorted(years, reverse=True)
+    return list(range(max(years), min(years) - 1, -1))
 
 
 __all__ = [

@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from hagukumi.core.access import EVERY_ROLE, role_required
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.jobs import job_page_url, job_submit, jobs_recent
+from hagukumi.core.registries import render_unit_panels
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of, format_fiscal_year
 from hagukumi.core.web import actor_of
@@ -85,6 +86,13 @@ def _import_years(actor: Actor) -> list[int]:
 
 @role_required(*ALL_ROLES)
 def unit_tree(request: HttpRequest) -> HttpResponse:
+    """The tree of one 年度, collapsed (<details>) but for the way to the chosen unit.
+
+    `?unit=<所属コード>` chooses a unit: its entry shows what the apps above orgs
+    register for it (core.registries unit panels: people's 在籍職員 and DX推進リーダー),
+    one unit at a time, since each panel reads that unit's staff. `?open=all` opens
+    every level. No script is needed for any of it.
+    """
     actor = actor_of(request)
     fiscal_year = _fiscal_year(request)
     tree = unit_tree_for(actor=actor, fiscal_year=fiscal_year)
@@ -92,6 +100,12 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
     years = fiscal_years_of(actor=actor, around=current)
     if fiscal_year not in years:
         years = sorted({*years, fiscal_year}, reverse=True)
+    chosen = tree.node(request.GET.get("unit", ""))
+    panels = (
+        render_unit_panels(actor=actor, unit=chosen.unit, fiscal_year=fiscal_year)
+        if chosen is not None
+        else []
+    )
     return render(
         request,
         "orgs/unit_tree.html",
@@ -100,6 +114,11 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
             "fy": fiscal_year,
             "years": [(y, format_fiscal_year(y)) for y in years],
             "can_edit": _can_edit(actor),
+            "chosen": chosen,
+            "panels": panels,
+            # The levels shown open: the way down to the chosen unit, or all of them.
+            "open_all": request.GET.get("open") == "all",
+            "open_codes": {u.code for u in chosen.path} if chosen is not None else set(),
             "breadcrumbs": [("ホーム", reverse("core:home")), ("組織（所属）", "")],
         },
     )

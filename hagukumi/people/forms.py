@@ -127,6 +127,8 @@ class QualificationAddForm(Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["qualification"])
         field.choices = [("", "選んでください"), *choices]
+        # The browser's date picker offers no day after today (the service refuses one).
+        self.fields["obtained_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class DesignationAddForm(TalentTypeFormMixin, Form):

@@ -60,6 +60,7 @@ from hagukumi.people.models import (
     Staff,
     StaffQualification,
 )
+from hagukumi.people.qualification_dates import qualification_date_problem
 
 STAFF_LABEL = "職員"
 QUALIFICATION_LABEL = "職員の資格"
@@ -545,12 +546,18 @@ def qualifications_import(
     filename: str | None = None,
     dry_run: bool = False,
     progress: ProgressOption = None,
+    today: dt.date | None = None,
 ) -> ImportSummary:
-    """Upsert 職員の資格 by (職員番号, 資格, 取得年月日); 資格 is a catalogue code or name."""
+    """Upsert 職員の資格 by (職員番号, 資格, 取得年月日); 資格 is a catalogue code or name.
+
+    取得年月日 after today or before 生年月日 is refused (`people.qualification_dates`).
+    """
     _require_hr(actor, organization)
+    today = today or timezone.localdate()
     table = read_table(source, columns=QUALIFICATION_COLUMNS, filename=filename, progress=progress)
     staff_by_number = {
-        s.number: s for s in Staff.objects.filter(organization=organization).only("id", "number")
+        s.number: s
+        for s in Staff.objects.filter(organization=organization).only("id", "number", "birth_date")
     }
     catalogue = qualification_lookup()
     existing = {
@@ -574,6 +581,11 @@ def qualifications_import(
                 "qualification",
                 f"「{qualification.name}」はスキル標準で、取得する資格ではありません",
             )
+        problem = qualification_date_problem(
+            obtained_on=v["obtained_on"], birth_date=staff.birth_date, today=today
+        )
+        if problem is not None:
+            raise RowProblem("obtained_on", problem)
         key = (staff.pk, qualification.pk, v["obtained_on"])
         if key in seen:
             raise RowProblem(None, f"行 {seen[key]} と同じ職員・資格・取得年月日です")

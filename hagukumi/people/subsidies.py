@@ -3,6 +3,7 @@ writes in services/subsidies.py.
 """
 
 from hagukumi.people.selectors.subsidies import (
+    BEFORE_HIRE,
     NOT_COVERED,
     NOT_ELIGIBLE,
     RATE_NOT_SET,
@@ -15,6 +16,7 @@ from hagukumi.people.selectors.subsidies import (
 from hagukumi.people.services.subsidies import subsidy_rule_adopt
 
 __all__ = [
+    "BEFORE_HIRE",
     "NOT_COVERED",
     "NOT_ELIGIBLE",
     "RATE_NOT_SET",

@@ -6,6 +6,12 @@
 - DX推進担当: the 団体 — 基本情報, 資格, 指定 (edits), キャリア志向
 - 都道府県支援担当: nothing (404 everywhere)
 
+庁内公募 applicants (`people.selectors.job_challenges`): 人事担当 see every
+posting's and decide 採用/不採用; DX推進担当 see those of a DX推進枠 (the posting
+they run) as 氏名・所属 (基本情報) with 志望動機 and 状態, never 所属長意見; 所属長
+those of their unit and below; 職員本人 their own. That a staff member applied to a
+庁内公募 or a ジョブチャレンジ (a move) stays with 人事担当 and the 所属長.
+
 A user's groups for one staff member are the union over their roles (and
 "self" when the staff record is linked to them). No group at all → the staff
 member does not exist for them (404). Pages, the API, search filters and
@@ -26,6 +32,7 @@ from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of
 from hagukumi.orgs.models import Unit
 from hagukumi.orgs.selectors import unit_descendant_ids
+from hagukumi.people.models import JobChallengeKind
 from hagukumi.people.roles import SEARCH_ROLES, WIDE_ROLES
 
 
@@ -112,6 +119,23 @@ ROLE_EDITS: dict[str, frozenset[FieldGroup]] = {
     Role.HR: frozenset({FieldGroup.APPRAISAL}),
     Role.DX_OFFICE: frozenset({FieldGroup.DESIGNATIONS}),
 }
+
+
+# Roles other than 人事担当 that see every applicant of postings of these kinds.
+APPLICANT_KINDS: dict[str, frozenset[str]] = {
+    Role.DX_OFFICE: frozenset({JobChallengeKind.DX_QUOTA}),
+}
+
+
+def all_applicants_visible(actor: Actor, challenge: Any) -> bool:
+    """Whether the actor sees every applicant of the posting (not only their own or unit's)."""
+    if actor is None or actor.organization_id != challenge.organization_id:
+        return False
+    if actor.has_role(Role.HR):
+        return True
+    return any(
+        actor.has_role(role) and challenge.kind in kinds for role, kinds in APPLICANT_KINDS.items()
+    )
 
 
 @dataclass(frozen=True)

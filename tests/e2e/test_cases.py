@@ -117,7 +117,12 @@ EVIL = (
 )
 
 
-def test_upload_and_script_never_runs(page: Any, login_as: Any, transactional_db: Any) -> None:
+def test_upload_and_script_never_runs(
+    page: Any, login_as: Any, transactional_db: Any, settings: Any, tmp_path: Path
+) -> None:
+    from hagukumi.core.jobs import jobs_run_pending
+
+    settings.HAGUKUMI_DATA_DIR = tmp_path
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     login_as(Role.DX_OFFICE)
@@ -132,14 +137,21 @@ def test_upload_and_script_never_runs(page: Any, login_as: Any, transactional_db
     assert page.get_by_label("公開", exact=True).is_checked()
     with page.expect_navigation():
         page.get_by_role("button", name="取り込む").click()
-    rows = page.locator("table.case-import tbody tr")
-    assert rows.count() == 2
-    assert "登録" in rows.nth(0).inner_text()
-    assert "失敗" in rows.nth(1).inner_text()
+    # Queued (core's job page), imported by the worker; the page updates itself.
+    assert page.locator("#job-status").inner_text() == "待機"
+    list(jobs_run_pending(once=True))
+    page.wait_for_function(
+        "() => (document.querySelector('#job-status') || {}).textContent === '成功'",
+        timeout=15_000,
+    )
+    lines = page.locator("#job-lines").inner_text()
+    assert "登録: evil.md" in lines
+    assert "失敗: broken.pdf" in lines
     assert Case.objects.filter(source_file="evil.md").exists()
 
+    # The result links to the case it created (issue [品質]).
     with page.expect_navigation():
-        rows.nth(0).get_by_role("link").click()
+        page.locator("#job-links").get_by_role("link").first.click()
     page.wait_for_load_state("load")
     assert page.get_by_role("heading", level=1).inner_text() == "危険なファイルの事例"
     assert "段落の中の文章" in page.locator(".case-body").inner_text()

@@ -16,6 +16,8 @@ One module per feature; every public name is re-exported here:
   queries, clause results with ``{"clause", "message", "current", "required",
   "source", "as_of", "next_chance"}``.
 - ``practice_months``: confirmed months, overlaps counted once.
+- ``certificates``: a 修了証 for its page, PDF and Open Badges JSON (audited reads;
+  rendering in ``assessments.certificates``).
 - ``framework_usage.assessment_items_using``: the frameworks usage checker.
 """
 
@@ -36,6 +38,12 @@ from hagukumi.assessments.selectors.candidates import (
     certification_candidates,
     certification_evaluate,
     certification_rule_for,
+)
+from hagukumi.assessments.selectors.certificates import (
+    CertificateFile,
+    certificate_badge_download,
+    certificate_pdf_download,
+    certificate_read,
 )
 from hagukumi.assessments.selectors.framework_usage import assessment_items_using
 from hagukumi.assessments.selectors.heatmap import (
@@ -66,6 +74,7 @@ __all__ = [
     "AssessmentForm",
     "CandidateReport",
     "CandidateRow",
+    "CertificateFile",
     "CompetencyRow",
     "FormItem",
     "Heatmap",
@@ -83,6 +92,9 @@ __all__ = [
     "access_window_by_id",
     "assessment_form",
     "assessment_items_using",
+    "certificate_badge_download",
+    "certificate_pdf_download",
+    "certificate_read",
     "certification_candidates",
     "certification_evaluate",
     "certification_rule_for",

@@ -50,9 +50,7 @@ class StaffRelation:
     is_office: bool  # DX推進担当 of their 団体 (the command line holds it)
 
 
-def staff_relation(
-    *, actor: Actor, staff: Staff, scope: StaffScope | None = None
-) -> StaffRelation:
+def staff_relation(*, actor: Actor, staff: Staff, scope: StaffScope | None = None) -> StaffRelation:
     if actor is None or actor.organization_id is None:
         return StaffRelation(False, False, False, False)
     if staff.organization_id != actor.organization_id:
@@ -61,9 +59,7 @@ def staff_relation(
     visible = bool(staff_visible_groups(actor, staff, scope=scope))
     user_id = getattr(actor.user, "pk", None)
     is_self = user_id is not None and staff.user_id == user_id
-    is_head = (
-        not is_self and actor.has_role(Role.UNIT_HEAD) and staff.unit_id in scope.unit_ids
-    )
+    is_head = not is_self and actor.has_role(Role.UNIT_HEAD) and staff.unit_id in scope.unit_ids
     return StaffRelation(visible, is_self, is_head, actor.has_role(Role.DX_OFFICE))
 
 
@@ -105,14 +101,14 @@ def access_assessment_by_id(*, actor: Actor, assessment_id: int | str) -> Assess
         Assessment.objects.select_related("staff", "staff__unit", "window", "window__sheet"),
         pk=assessment_id,
     )
-    return _visible_or_404(actor, obj)  # type: ignore[no-any-return]
+    return _visible_or_404(actor, obj)
 
 
 def access_practice_record_by_id(*, actor: Actor, record_id: int | str) -> PracticeRecord:
     obj = access_organization_object(
         actor, PracticeRecord.objects.select_related("staff", "staff__unit"), pk=record_id
     )
-    return _visible_or_404(actor, obj)  # type: ignore[no-any-return]
+    return _visible_or_404(actor, obj)
 
 
 def access_certificate_by_id(*, actor: Actor, certificate_id: int | str) -> Certificate:
@@ -121,4 +117,4 @@ def access_certificate_by_id(*, actor: Actor, certificate_id: int | str) -> Cert
         Certificate.objects.select_related("staff", "staff__unit", "organization", "rule"),
         pk=certificate_id,
     )
-    return _visible_or_404(actor, obj)  # type: ignore[no-any-return]
+    return _visible_or_404(actor, obj)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
@@ -304,7 +304,9 @@ class _CompletionPlan(_Plan):
             as_of=self.ctx.as_of,
         )
         self.next = next_sessions(
-            organization_id=self.ctx.organization_id, course_ids=self.course_ids, after=self.ctx.as_of
+            organization_id=self.ctx.organization_id,
+            course_ids=self.course_ids,
+            after=self.ctx.as_of,
         )
         self.needed = len(set(self.course_ids))
 
@@ -394,9 +396,7 @@ class _QualificationPlan(_Plan):
         if staff_id in self.holders:
             return []
         noun = self.clause.label or "資格"
-        return [
-            self.reason(f"{noun} {self.name} 未取得", "未取得", "取得", "職員の資格", None)
-        ]
+        return [self.reason(f"{noun} {self.name} 未取得", "未取得", "取得", "職員の資格", None)]
 
 
 class _AssessmentPlan(_Plan):
@@ -590,9 +590,7 @@ class _YearsPlan(_Plan):
         ]
 
 
-def _plans(
-    clauses: Sequence[RuleClause], phases: list[PhaseRow], ctx: _Context
-) -> list[_Plan]:
+def _plans(clauses: Sequence[RuleClause], phases: list[PhaseRow], ctx: _Context) -> list[_Plan]:
     by_program: dict[int, list[PhaseRow]] = defaultdict(list)
     for phase in phases:
         by_program[phase.program_id].append(phase)

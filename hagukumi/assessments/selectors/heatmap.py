@@ -76,7 +76,7 @@ def _cell(values: Counter[int], levels: tuple[int, ...]) -> HeatmapCell:
     total = sum(counts)
     if not total:
         return HeatmapCell(counts, 0, None, None)
-    mean = (Decimal(sum(level * n for level, n in zip(levels, counts, strict=True))) / total)
+    mean = Decimal(sum(level * n for level, n in zip(levels, counts, strict=True))) / total
     low, high = levels[0], levels[-1]
     shade = int((mean - low) / (high - low) * (SHADES - 1) + Decimal("0.5"))
     return HeatmapCell(counts, total, mean.quantize(Decimal("0.1"), ROUND_HALF_UP), shade)
@@ -114,7 +114,9 @@ def competency_heatmap(
     held = held_units(
         staff_ids=staff.filter(pk__in=assessed).values("pk"), day=window.closes_on, current=current
     )
-    sections = section_of_unit_codes(organization=sheet.organization, fiscal_year=window.fiscal_year)
+    sections = section_of_unit_codes(
+        organization=sheet.organization, fiscal_year=window.fiscal_year
+    )
     column_of: dict[int, HeldUnit] = {}
     for staff_id in assessed:
         unit = held.get(staff_id, NO_UNIT)
@@ -158,4 +160,3 @@ def competency_heatmap(
         detail={"kind": kind, "staff": len(assessed), "whole_organization": whole},
     )
     return heatmap
-

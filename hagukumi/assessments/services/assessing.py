@@ -52,7 +52,9 @@ def _check_assessor(actor: Actor, staff: Staff, kind: str) -> None:
     if kind == AssessmentKind.SELF and not relation.is_self:
         raise ApplicationError(f"本人評価は本人だけが入力できます（{who}）。")
     if kind == AssessmentKind.SUPERVISOR and not relation.is_head:
-        raise ApplicationError(f"上司評価は所属長だけが入力できます（{who} の所属長ではありません）。")
+        raise ApplicationError(
+            f"上司評価は所属長だけが入力できます（{who} の所属長ではありません）。"
+        )
     if kind == AssessmentKind.OFFICE and not relation.is_office:
         raise ApplicationError(f"事務局評価は DX推進担当だけが入力できます（{who}）。")
 
@@ -93,7 +95,9 @@ def _test_score(window: AssessmentWindow, kind: str, raw: Any) -> Decimal | None
         return None
     sheet = window.sheet
     if kind != AssessmentKind.OFFICE or not sheet.has_test_score:
-        raise ApplicationError("テストの点数は、点数を記録するシートの事務局評価だけに入力できます。")
+        raise ApplicationError(
+            "テストの点数は、点数を記録するシートの事務局評価だけに入力できます。"
+        )
     try:
         score = Decimal(str(raw).strip())
     except InvalidOperation as exc:
@@ -147,9 +151,7 @@ def assessment_save(
     values = _answers(items, answers, (sheet.scale_min, sheet.scale_max))
     score = _test_score(window, kind, test_score)
     assessment = (
-        Assessment.objects.select_for_update()
-        .filter(window=window, staff=staff, kind=kind)
-        .first()
+        Assessment.objects.select_for_update().filter(window=window, staff=staff, kind=kind).first()
     )
     created = assessment is None
     if assessment is not None and assessment.submitted_at is not None:
@@ -172,7 +174,8 @@ def assessment_save(
         missing = [item.text for item in items if item.pk not in merged]
         if missing:
             raise ApplicationError(
-                f"未回答の設問があります: 「{'」「'.join(missing)}」。すべて回答してから提出してください。"
+                f"未回答の設問があります: 「{'」「'.join(missing)}」。"
+                "すべて回答してから提出してください。"
             )
         if sheet.has_test_score and kind == AssessmentKind.OFFICE and score is None:
             raise ApplicationError("テストの点数を入力してから提出してください。")

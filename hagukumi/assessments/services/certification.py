@@ -64,8 +64,10 @@ def certificate_prefix(organization: Organization) -> str:
 
 def _snapshot(report: CandidateReport) -> dict[str, Any]:
     rule = report.rule
+    program = next((c.program for c in report.clauses if c.program is not None), None)
     return {
         "rule": rule.name,
+        "program": program.title if program is not None else "",
         "rule_id": rule.pk,
         "criteria": rule.criteria,
         "framework": rule.framework.code,
@@ -145,11 +147,14 @@ def certification_certify(
     fiscal_year: int,
     staff_ids: Sequence[int],
     issued_on: dt.date,
+    issuer: str = "",
 ) -> list[Certificate]:
     """Certify the selected staff under `rule` for `fiscal_year` (DX推進担当; all or nothing).
 
     Each must be a candidate meeting the rule as of `issued_on` (within or
-    after the 年度). Returns their certificates in 職員番号 order.
+    after the 年度). `issuer` is the name printed as 発行者 (empty: the 団体's
+    head, 「〇〇市長」, chosen when the certificate is printed). Returns their
+    certificates in 職員番号 order.
     """
     require_role(actor, *EDITOR_ROLES)
     if actor.organization_id is None or rule.organization_id != actor.organization_id:
@@ -165,8 +170,7 @@ def certification_certify(
         )
     wanted = set(staff_ids)
     staff_by_id = {
-        s.pk: s
-        for s in Staff.objects.filter(organization_id=rule.organization_id, pk__in=wanted)
+        s.pk: s for s in Staff.objects.filter(organization_id=rule.organization_id, pk__in=wanted)
     }
     if len(staff_by_id) != len(wanted):
         raise AccessDenied()
@@ -236,7 +240,7 @@ def certification_certify(
             rule=rule,
             designation=designation,
             issued_on=issued_on,
-            issued_by_name=actor.display_name,
+            issued_by_name=issuer,
             rule_snapshot=snapshot,
         )
         certificate.full_clean()

@@ -28,6 +28,7 @@ from hagukumi.core.errors import AccessDenied, ApplicationError
 from hagukumi.core.model_update import model_update
 from hagukumi.core.models import AuditEvent
 from hagukumi.core.tenancy import Actor
+from hagukumi.core.wareki import format_wareki_year
 from hagukumi.people.models import Staff
 
 __all__ = [
@@ -49,8 +50,6 @@ def _month(day: dt.date) -> dt.date:
 
 
 def _month_label(day: dt.date) -> str:
-    from hagukumi.core.wareki import format_wareki_year
-
     return f"{format_wareki_year(day.year)}{day.month}月"
 
 
@@ -60,7 +59,8 @@ def _check_period(start: Any, end: Any) -> tuple[dt.date, dt.date]:
     start, end = _month(start), _month(end)
     if end < start:
         raise ApplicationError(
-            f"実践の期間: 終了月（{_month_label(end)}）が開始月（{_month_label(start)}）より前です。"
+            f"実践の期間: 終了月（{_month_label(end)}）が"
+            f"開始月（{_month_label(start)}）より前です。"
         )
     return start, end
 
@@ -69,7 +69,9 @@ def _require_author(actor: Actor, staff: Staff) -> None:
     relation = staff_relation(actor=actor, staff=staff)
     if not relation.visible and not actor.is_command_line:
         raise AccessDenied()
-    if relation.is_self or (actor.is_command_line and actor.organization_id == staff.organization_id):
+    if relation.is_self or (
+        actor.is_command_line and actor.organization_id == staff.organization_id
+    ):
         return
     raise ApplicationError(
         f"実践記録は本人だけが作成・編集できます（職員 {staff.number} {staff.name}）。"
@@ -211,7 +213,9 @@ def practice_record_return(
     record.status = PracticeStatus.RETURNED
     record.full_clean()
     record.save(update_fields=["status", "updated_at"])
-    _audit(actor, record, AuditEvent.Action.UPDATE, status=PracticeStatus.RETURNED.value, reason=reason)
+    _audit(
+        actor, record, AuditEvent.Action.UPDATE, status=PracticeStatus.RETURNED.value, reason=reason
+    )
     return record
 
 

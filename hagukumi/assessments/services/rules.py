@@ -71,9 +71,7 @@ def _require_editor(actor: Actor, organization_id: int | None) -> None:
         raise AccessDenied()
 
 
-def _check_clause(
-    position: int, spec: ClauseSpec, organization_id: int
-) -> Qualification | None:
+def _check_clause(position: int, spec: ClauseSpec, organization_id: int) -> Qualification | None:
     where = f"条件 {position}（{KIND_LABELS.get(spec.kind, spec.kind)}）"
     errors = clause_params_errors(spec.kind, spec.params)
     if errors:
@@ -105,7 +103,9 @@ def _check_clause(
         if kind not in _TAKES_COURSES:
             raise ApplicationError(f"{where}: この条件には研修を指定できません。")
         if kind == ClauseKind.HOURS_AT_LEAST and spec.program is not None:
-            raise ApplicationError(f"{where}: 育成プログラムか研修のどちらか一方を指定してください。")
+            raise ApplicationError(
+                f"{where}: 育成プログラムか研修のどちらか一方を指定してください。"
+            )
         foreign = [c for c in spec.courses if c.organization_id != organization_id]
         if foreign:
             raise AccessDenied()
@@ -138,6 +138,8 @@ def rule_create(
     """A rule for the talent type (and level) of `framework`, with its clauses in order."""
     organization_id = framework.owner_id
     _require_editor(actor, organization_id)
+    if organization_id is None:  # templates have no owner to certify for
+        raise AccessDenied()
     in_force = talent_type_in_force(
         organization=organization_id, code=talent_type_code, framework=framework
     )
@@ -257,7 +259,9 @@ def rule_template_adopt(
                 ClauseSpec(kind=clause.kind, params=params, label=clause.label, sheet=sheet)
             )
         else:
-            specs.append(ClauseSpec(kind=clause.kind, params=dict(clause.params), label=clause.label))
+            specs.append(
+                ClauseSpec(kind=clause.kind, params=dict(clause.params), label=clause.label)
+            )
     return rule_create(
         actor=actor,
         framework=framework,
@@ -278,6 +282,7 @@ def rule_deactivate(*, actor: Actor, rule: CertificationRule) -> CertificationRu
     if rule.is_active:
         rule.is_active = False
         rule.save(update_fields=["is_active", "updated_at"])
-        audit_record(actor=actor, action=AuditEvent.Action.UPDATE, target=rule,
-                     detail={"is_active": False})
+        audit_record(
+            actor=actor, action=AuditEvent.Action.UPDATE, target=rule, detail={"is_active": False}
+        )
     return rule

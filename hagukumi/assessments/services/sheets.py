@@ -56,8 +56,8 @@ __all__ = [
     "framework_competencies_from_template_add",
     "sheet_create_from_framework",
     "sheet_delete",
-    "window_create",
     "window_contains",
+    "window_create",
     "window_period_label",
     "windows_from_template_create",
 ]
@@ -167,15 +167,16 @@ def sheet_create_from_framework(
     `talent_type_code` (else of the framework) in the framework's order; each
     item's 設問 is the competency's name. The scale is the sheet's own.
     """
-    _require_editor(actor, framework.owner_id)
-    if framework.is_template:
+    organization_id = framework.owner_id
+    _require_editor(actor, organization_id)
+    if framework.is_template or organization_id is None:
         raise AccessDenied()
     version = version_in_force(framework=framework)
     if version is None:
         raise ApplicationError(
             f"フレームワーク「{framework.name}」に公開済みの版がありません。先に公開してください。"
         )
-    in_force = competencies_in_force(organization=framework.owner_id, framework=framework)
+    in_force = competencies_in_force(organization=organization_id, framework=framework)
     by_code = {c.code: c for c in in_force}
     if competency_codes is not None:
         unknown = [code for code in competency_codes if code not in by_code]
@@ -195,10 +196,10 @@ def sheet_create_from_framework(
             f"フレームワーク「{framework.name}」に{what}マインド・スキルがありません。"
             "設問にするマインド・スキルを登録・公開してください。"
         )
-    if AssessmentSheet.objects.filter(organization_id=framework.owner_id, code=code).exists():
+    if AssessmentSheet.objects.filter(organization_id=organization_id, code=code).exists():
         raise ApplicationError(f"コード「{code}」のアセスメントシートは既にあります。")
     sheet = AssessmentSheet(
-        organization_id=framework.owner_id,
+        organization_id=organization_id,
         code=code,
         title=title,
         description=description,
@@ -309,7 +310,7 @@ def window_create(
     first, last = fiscal_year_range(fiscal_year)
     if not (first <= opens_on <= last and first <= closes_on <= last):
         raise ApplicationError(
-            f"実施期間は{format_fiscal_year(fiscal_year)}の中の日付にしてください"
+            f"実施期間は{format_fiscal_year(fiscal_year, with_western=False)}の中の日付にしてください"
             f"（{format_date(opens_on)}～{format_date(closes_on)}）。"
         )
     if AssessmentWindow.objects.filter(sheet=sheet, opens_on=opens_on).exists():
@@ -357,7 +358,10 @@ WINDOW_TEMPLATES: dict[str, WindowTemplate] = {
         first_fiscal_year=2023,  # R5
         # The seed says only 「秋」: the dates are ours (例示).
         is_illustrative=True,
-        source="seeds/000_ed3477084cc589e5.txt 「アセスメントシートを活用した認定。R5秋から毎年実施。」",
+        source=(
+            "seeds/000_ed3477084cc589e5.txt "
+            "「アセスメントシートを活用した認定。R5秋から毎年実施。」"
+        ),
     ),
 }
 
@@ -417,4 +421,3 @@ def window_period_label(window: AssessmentWindow) -> str:
     """「令和7年10月1日～令和7年11月30日」 (+ 例示 when the dates are ours)."""
     label = _window_label(window)
     return f"{label}（例示）" if window.is_illustrative else label
-

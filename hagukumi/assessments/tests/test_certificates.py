@@ -163,9 +163,17 @@ def test_the_rule_snapshot_wins_over_a_later_rule_change(certificate):  # type: 
     certificate.rule.name = "改定後の認定基準"
     certificate.rule.save()
     assert certificate_document(certificate).rule_name == "DX推進リーダー（ゴールド）認定基準"
-    certificate.rule_snapshot = {"rule": "スナップショットの名称", "criteria": "当時の基準"}
+    # What assessments.services.certification freezes: names as text, "" = no programme.
+    certificate.rule_snapshot = {
+        "rule": "スナップショットの名称",
+        "criteria": "当時の基準",
+        "program": "",
+    }
     document = certificate_document(certificate)
     assert (document.rule_name, document.criteria) == ("スナップショットの名称", "当時の基準")
+    assert document.programme_title == ""
+    certificate.rule_snapshot["program"] = "当時のプログラム"
+    assert certificate_document(certificate).programme_title == "当時のプログラム"
 
 
 # ------------------------------------------------------------------------------ font and PDF
@@ -214,30 +222,41 @@ def test_the_pdf_and_the_page_come_from_one_template(certificate):  # type: igno
     assert "certificate.css" in page
     assert "/* pdf */" in printed
     stylesheet = certificates.CERTIFICATE_STYLESHEET.read_text(encoding="utf-8")
-    assert "letter-spacing" not in stylesheet.split("*/", 1)[1]
+    rules = stylesheet.split("*/", 1)[1]
+    assert rules.count("letter-spacing") == rules.count("letter-spacing: normal;") == 1
     assert "@page" in stylesheet
     assert "A4" in stylesheet
 
 
-def test_the_pdf_fetches_nothing_but_the_font(certificate, settings, tmp_path):  # type: ignore[no-untyped-def]
+def test_the_pdf_fetches_nothing_but_the_font(certificate, settings, monkeypatch):  # type: ignore[no-untyped-def]
     _font_or_skip()
-    certificate.staff.name = '<img src="http://example.com/x.png">𠮷田'
+    certificate.staff.name = '<img src="http://192.0.2.1/x.png">𠮷田'
     html = certificate_html(certificate_document(certificate))
     assert "<img" not in html  # autoescaped
-    fetched: list[str] = []
+    # Even a stylesheet naming other resources gets only the font: the rest is refused
+    # (WeasyPrint warns and goes on), nothing reaches the network or another file.
+    pdf_css = certificates._pdf_css
+    monkeypatch.setattr(
+        certificates,
+        "_pdf_css",
+        lambda font: (
+            pdf_css(font)
+            + '.certificate { background: url("http://192.0.2.1/x.png"); }'
+            + '.certificate__frame { background: url("file:///etc/hostname"); }'
+        ),
+    )
     from weasyprint.urls import URLFetcher
 
+    fetched: list[str] = []
     original = URLFetcher.fetch
 
     def spy(self, url, headers=None):  # type: ignore[no-untyped-def]
         fetched.append(url)
         return original(self, url, headers)
 
-    URLFetcher.fetch = spy  # type: ignore[method-assign]
-    try:
-        certificate_pdf(certificate_document(certificate))
-    finally:
-        URLFetcher.fetch = original  # type: ignore[method-assign]
+    monkeypatch.setattr(URLFetcher, "fetch", spy)
+    pdf = certificate_pdf(certificate_document(certificate))
+    assert pdf.startswith(b"%PDF-")
     assert fetched == [Path(settings.HAGUKUMI_CERTIFICATE_FONT).resolve().as_uri()]
 
 

@@ -37,7 +37,7 @@ def test_load_is_idempotent_and_builds_the_demo() -> None:
     assert org.is_demo
     assert org.code is None
     assert org.prefecture.code == "010006"
-    assert org.display_name == "デモ市（デモ）"
+    assert org.display_name == "北海道デモ市（デモ）"
 
     tree = units_as_of(organization=org, fiscal_year=fiscal_year_of(timezone.localdate()))
     departments = [n for n in tree.roots]

@@ -114,9 +114,11 @@ def test_full_and_display_names() -> None:
     demo = OrganizationFactory(
         code=None, is_demo=True, name="デモ市", prefecture=sapporo.prefecture
     )
-    assert demo.display_name == "デモ市（デモ）"
-    assert demo.display_full_name == "北海道デモ市（デモ）"
-    assert str(demo) == "デモ市（デモ）"
+    # One display name everywhere (issue #14): the full name, a demo marked （デモ）.
+    assert demo.display_name == "北海道デモ市（デモ）"
+    assert demo.display_full_name == demo.display_name
+    assert str(demo) == "北海道デモ市（デモ）"
+    assert sapporo.display_name == str(sapporo) == "北海道札幌市"
 
 
 def test_fixture_file_matches_database() -> None:

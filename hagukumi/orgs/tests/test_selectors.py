@@ -215,6 +215,13 @@ def test_fiscal_years_of(organization: Organization) -> None:
     ]
 
 
+def test_fiscal_years_have_no_gap(organization: Organization) -> None:
+    """A tree recorded from 2024 offers 2025 too, though nothing changed that year (#14)."""
+    make_tree(organization, fiscal_year=2024)
+    actor = Actor.command_line(organization)
+    assert fiscal_years_of(actor=actor, around=2026) == [2027, 2026, 2025, 2024]
+
+
 def test_access_unit_by_id(organization: Organization, user_with_role) -> None:  # type: ignore[no-untyped-def]
     units = make_tree(organization)
     mine = actor_for(user_with_role("staff"))

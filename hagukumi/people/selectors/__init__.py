@@ -42,6 +42,7 @@ from hagukumi.people.selectors.directory import DirectoryRow, leader_directory
 from hagukumi.people.selectors.export import staff_export, staff_export_columns
 from hagukumi.people.selectors.form_choices import CODE_KINDS, SearchChoices, staff_search_choices
 from hagukumi.people.selectors.job_challenges import (
+    access_job_application_for_decision,
     access_job_challenge_by_id,
     job_applications_for,
     job_challenges_for,
@@ -66,6 +67,7 @@ from hagukumi.people.selectors.search import (
     staff_search_queryset,
 )
 from hagukumi.people.selectors.subsidies import (
+    BEFORE_HIRE,
     NOT_COVERED,
     NOT_ELIGIBLE,
     RATE_NOT_SET,
@@ -78,6 +80,7 @@ from hagukumi.people.selectors.subsidies import (
 )
 
 __all__ = [
+    "BEFORE_HIRE",
     "CAREER_MODEL_LABELS",
     "CODE_KINDS",
     "DEPARTMENT_LABELS",
@@ -101,6 +104,7 @@ __all__ = [
     "StaffSearchPage",
     "SubsidyResult",
     "TalentTypeLabels",
+    "access_job_application_for_decision",
     "access_job_challenge_by_id",
     "access_staff_by_id",
     "designated_types_of",

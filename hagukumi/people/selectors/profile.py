@@ -107,7 +107,7 @@ def staff_values(staff: Staff, names: Iterable[str]) -> dict[str, Any]:
 def _qualification_rows(staff: Staff) -> list[QualificationRow]:
     records = list(
         StaffQualification.objects.filter(staff=staff)
-        .select_related("qualification")
+        .select_related("qualification", "staff")
         .order_by("obtained_on", "qualification__order")
     )
     rules = subsidy_rules_for(organization=staff.organization_id)

@@ -3,7 +3,8 @@
 Templates come from seed 001 【参考】取得促進している自治体 (笠間市・井原市・江津市);
 a 団体 adopts a copy (hagukumi.people.services.subsidies) and may change it.
 The amount is the rule's costs times its rate, rounded down to the yen
-(円未満切り捨て); a rule without a rate (笠間市: the seed states none) gives no
+(円未満切り捨て); a qualification obtained before 採用 is outside every rule
+(補助 is for 職員: 採用前の取得); a rule without a rate (笠間市: the seed states none) gives no
 amount, only 「補助率が未設定です」. A rule limited to a talent type names it by
 (framework, code); a rule without a framework matches the code in any framework.
 """
@@ -24,6 +25,7 @@ from hagukumi.people.models import (
 )
 
 __all__ = [
+    "BEFORE_HIRE",
     "NOT_COVERED",
     "NOT_ELIGIBLE",
     "RATE_NOT_SET",
@@ -38,6 +40,7 @@ __all__ = [
 NOT_ELIGIBLE = "対象外"
 RATE_NOT_SET = "補助率が未設定です"
 NOT_COVERED = "対象の資格ではありません"
+BEFORE_HIRE = "採用前の取得のため対象外"
 
 # (framework id, talent type code) of a designation.
 DesignatedType = tuple[int, str]
@@ -94,6 +97,9 @@ def subsidy_evaluate(
     total = sum(costs.get(name) or 0 for name in rule.costs)
     if rule.qualification_codes and record.qualification.code not in rule.qualification_codes:
         return SubsidyResult(rule, False, None, total, NOT_COVERED)
+    hired_on = record.staff.hired_on
+    if hired_on is not None and record.obtained_on < hired_on:
+        return SubsidyResult(rule, False, None, total, BEFORE_HIRE)
     if rule.eligibility == SubsidyEligibility.TALENT_TYPE:
         if designated_types is None:
             designated_types = designated_types_of(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from hagukumi.core.access import require_role
 from hagukumi.core.audit import audit_record
@@ -19,6 +20,7 @@ from hagukumi.core.model_update import model_update
 from hagukumi.core.models import AuditEvent, Role, User
 from hagukumi.core.tenancy import Actor
 from hagukumi.people.models import Qualification, Staff, StaffQualification
+from hagukumi.people.qualification_dates import qualification_date_problem
 from hagukumi.people.roster_import import staff_search_key
 from hagukumi.people.selectors.access import access_staff_by_id
 from hagukumi.people.visibility import FieldGroup, staff_editable_groups
@@ -93,8 +95,12 @@ def staff_qualification_add(
     course_fee: int | None = None,
     textbook_fee: int | None = None,
     travel_fee: int | None = None,
+    today: dt.date | None = None,
 ) -> StaffQualification:
-    """職員本人 (or 人事担当) records an obtained qualification with its costs."""
+    """職員本人 (or 人事担当) records an obtained qualification with its costs.
+
+    取得年月日 after today or before 生年月日 is refused (`people.qualification_dates`).
+    """
     staff = access_staff_by_id(actor=actor, staff_id=staff_id)
     if not actor.has_role(Role.HR):
         _require_edit(actor, staff, FieldGroup.QUALIFICATIONS)
@@ -105,6 +111,13 @@ def staff_qualification_add(
         raise ApplicationError(
             f"「{qualification.name}」はスキル標準で、取得する資格ではありません。"
         )
+    problem = qualification_date_problem(
+        obtained_on=obtained_on,
+        birth_date=staff.birth_date,
+        today=today or timezone.localdate(),
+    )
+    if problem is not None:
+        raise ApplicationError(f"{problem}。", extra={"field": "obtained_on"})
     record = StaffQualification(
         staff=staff,
         qualification=qualification,

@@ -14,7 +14,7 @@ from hagukumi.core.wareki import fiscal_year_of
 from hagukumi.frameworks import demo as frameworks_demo
 from hagukumi.orgs import demo as orgs_demo
 from hagukumi.people import demo
-from hagukumi.people.models import Assignment, Designation, Staff
+from hagukumi.people.models import Assignment, Designation, Staff, StaffQualification
 from hagukumi.people.selectors import (
     designation_counts,
     leader_directory,
@@ -117,6 +117,35 @@ def _demo_users_are_linked(demo_org):  # type: ignore[no-untyped-def]
     assert Staff.objects.get(organization=org, user__username="head").position == "課長"
 
 
+# Youngest plausible age per 職位 on the day a post is held (issue [品質] 13).
+MIN_AGE = {"部長": 50, "次長": 48, "課長": 42, "課長補佐": 38, "係長": 32, "主査": 30, "主任": 25}
+RETIREMENT_AGE = 62  # 定年 in FY2025–FY2026 (raised by one year every two years from 60)
+
+
+def _age(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _ages_fit_positions_and_hire_dates(demo_org):  # type: ignore[no-untyped-def]
+    """Hired at 18 or older, no 正規 past 定年, each 職位 held at a plausible age."""
+    org, _, _ = demo_org
+    as_of = dt.date(2026, 4, 1)
+    problems = []
+    for s in Staff.objects.filter(organization=org):
+        if _age(s.birth_date, s.hired_on) < 18:
+            problems.append(f"{s.number}: hired at {_age(s.birth_date, s.hired_on)}")
+        if s.employment == "正規" and _age(s.birth_date, as_of) >= RETIREMENT_AGE:
+            problems.append(f"{s.number}: {_age(s.birth_date, as_of)} on {as_of}")
+    for a in Assignment.objects.filter(staff__organization=org).select_related("staff"):
+        age = _age(a.staff.birth_date, a.starts_on)
+        if age < MIN_AGE.get(a.position, 18):
+            problems.append(f"{a.staff.number}: {a.position} at {age} from {a.starts_on}")
+    for q in StaffQualification.objects.filter(staff__organization=org).select_related("staff"):
+        if q.obtained_on < q.staff.birth_date or q.obtained_on > as_of.replace(month=12):
+            problems.append(f"{q.staff.number}: 取得 {q.obtained_on}")
+    assert problems == []
+
+
 def _load_is_idempotent(demo_org):  # type: ignore[no-untyped-def]
     assert "作成済み" in demo.load()
     assert Staff.objects.count() == 2000
@@ -129,4 +158,5 @@ def test_demo_roster(demo_org):  # type: ignore[no-untyped-def]
     _qualifications_and_designations(demo_org)
     _search_and_directory(demo_org)
     _demo_users_are_linked(demo_org)
+    _ages_fit_positions_and_hire_dates(demo_org)
     _load_is_idempotent(demo_org)

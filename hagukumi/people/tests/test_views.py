@@ -439,7 +439,7 @@ def test_job_challenge_apply_opinion_decide(organization, tree, me, user_with_ro
     assert "推薦します" in hr.get(url).content.decode()
     hr.post(
         reverse("people:application_decide", kwargs={"pk": application.pk}),
-        {"decision": "reject"},
+        {"decision": "reject", "confirm": "yes"},  # from the confirmation page
     )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.REJECTED

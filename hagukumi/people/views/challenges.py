@@ -12,13 +12,16 @@ from django.views.decorators.http import require_GET
 from hagukumi.core.access import role_required
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.models import Role
+from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of
 from hagukumi.core.web import actor_of
 from hagukumi.orgs.selectors import units_valid_in
 from hagukumi.people.forms import DecisionForm, JobChallengeForm, MotivationForm, OpinionForm
-from hagukumi.people.models import ApplicationStatus
+from hagukumi.frameworks.in_force import talent_type_name
+from hagukumi.people.models import ApplicationStatus, JobApplication, JobChallenge
 from hagukumi.people.roles import PEOPLE_ROLES, POSTING_ROLES
 from hagukumi.people.selectors import (
+    access_job_application_for_decision,
     access_job_challenge_by_id,
     job_applications_for,
     job_challenges_for,
@@ -34,6 +37,7 @@ from hagukumi.people.services import (
     job_challenge_create,
 )
 from hagukumi.people.views.breadcrumbs import home_crumb
+from hagukumi.people.visibility import all_applicants_visible
 
 
 def _challenges_crumb() -> tuple[str, str]:
@@ -128,12 +132,25 @@ def _challenge_page(
             "motivation_form": motivation_form or MotivationForm(),
             "opinion_ids": head_ids,
             "can_decide": actor.has_role(Role.HR),
+            "applicants_note": _applicants_note(actor, challenge, seen=bool(others)),
             "opinion_form": OpinionForm(),
             "decision_form": DecisionForm(),
             "breadcrumbs": [home_crumb(), _challenges_crumb(), (challenge.title, "")],
         },
         status=400 if motivation_form is not None else 200,
     )
+
+
+HR_DECIDES = "応募者の選考（採用・不採用）は人事担当が行います。"
+
+
+def _applicants_note(actor: Actor, challenge: JobChallenge, *, seen: bool) -> str:
+    """Who sees the applicants and who decides, for the roles that do not (see visibility)."""
+    if actor.has_role(Role.HR):
+        return ""
+    if actor.has_role(*POSTING_ROLES) and not all_applicants_visible(actor, challenge):
+        return f"応募者は人事担当と応募者の所属長が確認します。{HR_DECIDES}"
+    return HR_DECIDES if seen or actor.has_role(*POSTING_ROLES) else ""
 
 
 @role_required(*PEOPLE_ROLES)
@@ -196,20 +213,70 @@ def application_opinion_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("people:challenge_detail", pk=challenge_id)
 
 
+def _confirmed(request: HttpRequest) -> bool:
+    """A POST from the confirmation page (its form sends confirm=yes)."""
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
+
+
 @role_required(Role.HR)
 def application_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """採用 / 不採用, which cannot be undone: a confirmation page first (GET, or a POST
+    without confirm), then only its POST with confirm=yes decides. Works without JavaScript.
+    """
     actor = actor_of(request)
     challenge_id = job_application_challenge_id(actor=actor, application_id=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    form = DecisionForm(request.POST)
+    back = reverse("people:challenge_detail", kwargs={"pk": challenge_id})
+    form = DecisionForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, "採用か不採用を選んでください。")
-        return redirect("people:challenge_detail", pk=challenge_id)
-    accepted = form.cleaned_data["decision"] == "accept"
+        return redirect(back)
+    decision = form.cleaned_data["decision"]
+    accepted = decision == "accept"
+    if not _confirmed(request):
+        application = access_job_application_for_decision(actor=actor, application_id=pk)
+        if application.status != ApplicationStatus.APPLIED:
+            messages.error(request, "この応募は決定済みか取下げ済みです。")
+            return redirect(back)
+        return _decision_confirm_page(request, application, decision=decision, back=back)
     try:
         job_application_decide(actor=actor, application_id=pk, accepted=accepted)
         messages.success(request, "採用にしました。" if accepted else "不採用にしました。")
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect("people:challenge_detail", pk=challenge_id)
+    return redirect(back)
+
+
+def _decision_confirm_page(
+    request: HttpRequest, application: JobApplication, *, decision: str, back: str
+) -> HttpResponse:
+    challenge = application.challenge
+    staff = application.staff
+    accepted = decision == "accept"
+    verb = "採用" if accepted else "不採用"
+    details = [
+        f"公募: {challenge.title}（{challenge.get_kind_display()}）",
+        f"応募者: {staff.name}（{staff.unit.name if staff.unit else '所属なし'}）",
+        f"本人の応募の状態が「{verb}」になります。",
+    ]
+    if accepted and challenge.talent_type_code and challenge.framework_id is not None:
+        name = talent_type_name(framework=challenge.framework_id, code=challenge.talent_type_code)
+        details.append(f"人材類型「{name}」の指定（手挙げ・候補）を登録します。")
+    return render(
+        request,
+        "people/decision_confirm.html",
+        {
+            "heading": f"{verb}の確認",
+            "warning": f"{staff.name}さんを{verb}にします。決定は取り消せません。",
+            "details": details,
+            "decision": decision,
+            "submit_label": f"{verb}にする",
+            "danger": not accepted,
+            "cancel_url": back,
+            "breadcrumbs": [
+                home_crumb(),
+                _challenges_crumb(),
+                (challenge.title, back),
+                (f"{verb}の確認", ""),
+            ],
+        },
+    )

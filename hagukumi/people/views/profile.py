@@ -254,5 +254,6 @@ def _profile_post(
         else:
             raise AccessDenied()
     except ApplicationError as exc:
-        form.add_error(None, exc.message)
+        field = exc.extra.get("field")
+        form.add_error(field if isinstance(field, str) and field in form.fields else None, exc.message)
     return False, {action: form}

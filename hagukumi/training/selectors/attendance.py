@@ -47,7 +47,7 @@ ATTENDING_ENROLLMENT_STATUSES = (
 FULL_LENGTH_STATUSES = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.WAIVED})
 TAKEN_STATUSES = frozenset(TAKEN_ATTENDANCE_STATUSES)
 ZERO = Decimal("0")
-HOURS_FIELD = DecimalField(max_digits=10, decimal_places=2)
+HOURS_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=10, decimal_places=2)
 
 
 def counted_hours(*, status: str, hours: Decimal | None, session_hours: Decimal | None) -> Decimal:
@@ -127,10 +127,12 @@ def session_members(sessions: Iterable[SessionKey | Session]) -> dict[int, set[i
     return members
 
 
-def _require_recorder(actor: Actor, organization_id: int | None) -> None:
+def _require_recorder(actor: Actor, organization_id: int | None) -> int:
+    """The 団体's id when the actor may record its attendance (AccessDenied otherwise)."""
     if actor is None or organization_id is None or actor.organization_id != organization_id:
         raise AccessDenied()
     require_role(actor, *ATTENDANCE_RECORD_ROLES)
+    return organization_id
 
 
 def session_for_recording(*, actor: Actor, session_id: int | str) -> Session | None:
@@ -138,8 +140,7 @@ def session_for_recording(*, actor: Actor, session_id: int | str) -> Session | N
 
     AccessDenied for an actor who may not record attendance.
     """
-    organization_id = actor.organization_id if actor is not None else None
-    _require_recorder(actor, organization_id)
+    organization_id = _require_recorder(actor, actor.organization_id if actor is not None else None)
     try:
         pk = int(session_id)
     except (TypeError, ValueError):
@@ -196,7 +197,7 @@ def attendance_sheet(*, actor: Actor, session_id: int | str) -> AttendanceSheet:
             staff_id=s.pk,
             staff_number=s.number,
             staff_name=s.name,
-            unit_name=s.unit.name if s.unit_id else "",
+            unit_name=s.unit.name if s.unit is not None else "",
             attendance=records.get(s.pk),
         )
         for s in staff
@@ -206,8 +207,7 @@ def attendance_sheet(*, actor: Actor, session_id: int | str) -> AttendanceSheet:
 
 def lms_mappings_for(*, actor: Actor) -> list[LmsColumnMapping]:
     """The 団体's saved LMS column mappings (for the upload page's choice), by name."""
-    organization_id = actor.organization_id if actor is not None else None
-    _require_recorder(actor, organization_id)
+    organization_id = _require_recorder(actor, actor.organization_id if actor is not None else None)
     return list(LmsColumnMapping.objects.filter(organization_id=organization_id))
 
 

@@ -37,6 +37,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from hagukumi.training.models import (
+    SEATED_ENROLLMENT_STATUSES,
+    TAKEN_ATTENDANCE_STATUSES,
     Attendance,
     AttendanceStatus,
     CompetencyEvidence,
@@ -44,12 +46,10 @@ from hagukumi.training.models import (
     Enrollment,
     Program,
     ProgramPhase,
-    SEATED_ENROLLMENT_STATUSES,
     Session,
-    TAKEN_ATTENDANCE_STATUSES,
 )
 
-HOURS_FIELD = DecimalField(max_digits=10, decimal_places=2)
+HOURS_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=10, decimal_places=2)
 
 
 @dataclass(frozen=True)
@@ -237,7 +237,8 @@ def next_sessions(
         .order_by("course_id", "date", "start_time", "number")
         .values_list("course_id", "date", "number", "cohort__number")
     ):
-        found.setdefault(course_id, NextSession(course_id, date, number, cohort_number))
+        if date is not None:  # the filter excludes undated sessions; this tells mypy
+            found.setdefault(course_id, NextSession(course_id, date, number, cohort_number))
     return found
 
 
@@ -268,7 +269,9 @@ def competency_evidence(
         rows = rows.filter(competency_code__in=list(competency_codes))
     return [
         EvidenceRow(*values)
-        for values in rows.order_by("staff_id", "competency_code", "-evidenced_on", "-id").values_list(
+        for values in rows.order_by(
+            "staff_id", "competency_code", "-evidenced_on", "-id"
+        ).values_list(
             "staff_id", "competency_code", "level", "course__code", "course__title", "evidenced_on"
         )
     ]

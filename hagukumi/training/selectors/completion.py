@@ -85,8 +85,10 @@ def training_history(*, actor: Actor, staff: Any) -> TrainingHistory | None:
         EnrollmentLine(
             title=(
                 f"{e.cohort.program.title} {e.cohort}"
-                if e.cohort_id is not None
+                if e.cohort is not None
                 else f"{e.course.code} {e.course.title}"
+                if e.course is not None
+                else ""
             ),
             fiscal_year=e.fiscal_year,
             channel=e.get_channel_display(),

@@ -145,7 +145,7 @@ class AttendanceRecorded:
     unchanged: int = 0
 
 
-def _session_in(organization_id: int | None, session_id: int | str) -> Session:
+def _session_in(organization_id: int, session_id: int | str) -> Session:
     try:
         pk = int(session_id)
     except (TypeError, ValueError):
@@ -175,8 +175,8 @@ def attendance_record(
     """
     from hagukumi.people.models import Staff
 
-    _require_recorder(actor, actor.organization_id if actor is not None else None)
-    session = _session_in(actor.organization_id, session_id)
+    organization_id = _require_recorder(actor, actor.organization_id if actor is not None else None)
+    session = _session_in(organization_id, session_id)
     members = session_members([session])[session.pk]
     staff_ids = [e.staff_id for e in entries]
     staff = Staff.objects.filter(organization_id=session.organization_id).in_bulk(staff_ids)
@@ -300,8 +300,8 @@ def elearning_complete(
     `hours` None counts the session's length. A dated session is refused:
     record its attendance instead.
     """
-    _require_recorder(actor, actor.organization_id if actor is not None else None)
-    session = _session_in(actor.organization_id, session_id)
+    organization_id = _require_recorder(actor, actor.organization_id if actor is not None else None)
+    session = _session_in(organization_id, session_id)
     if session.date is not None:
         raise ApplicationError(
             f"{_session_name(session.course.code, session.number)}は日付のある回です。"
@@ -764,10 +764,10 @@ def _update_many(model: type[Model], objects: list[Any], names: Sequence[str]) -
     ops = connection.ops
     table = ops.quote_name(model._meta.db_table)
     assignments = ", ".join(
-        f"{ops.quote_name(model._meta.get_field(n).column)} = %s"  # type: ignore[union-attr]
+        f"{ops.quote_name(str(model._meta.get_field(n).column))} = %s"  # type: ignore[union-attr]
         for n in all_names
     )
-    pk_column = ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+    pk_column = ops.quote_name(str(model._meta.pk.column))
     rows = [(*_db_values(model, obj, all_names), obj.pk) for obj in objects]
     with connection.cursor() as cursor:
         cursor.executemany(

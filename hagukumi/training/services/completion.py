@@ -211,9 +211,13 @@ def completion_runs_update(
         .order_by("pk")
         .values_list("pk", "course_id", "cohort_id", "fiscal_year", "date", "hours")
     ):
-        run = (course_id, cohort_id, cohort_years.get(cohort_id, 0) if cohort_id else fiscal_year)
-        if run in wanted:
-            run_sessions[run].append(
+        session_run: Run = (
+            course_id,
+            cohort_id,
+            cohort_years.get(cohort_id, 0) if cohort_id else fiscal_year,
+        )
+        if session_run in wanted:
+            run_sessions[session_run].append(
                 (SessionKey(pk, course_id, cohort_id, fiscal_year), date, hours)
             )
     keys = [key for rows in run_sessions.values() for key, _d, _h in rows]
@@ -227,7 +231,7 @@ def completion_runs_update(
         ):
             attendance[(staff_id, session_id)] = (status, hours, source)
     existing: dict[tuple[int, int, int], dict[str, Any]] = {}
-    for row in (
+    for found_row in (
         CourseCompletion.objects.filter(
             organization_id=organization_id, course_id__in=course_ids, fiscal_year__in=years
         )
@@ -243,15 +247,18 @@ def completion_runs_update(
             "source",
         )
     ):
-        existing[(row["staff_id"], row["course_id"], row["fiscal_year"])] = row
+        existing[(found_row["staff_id"], found_row["course_id"], found_row["fiscal_year"])] = dict(
+            found_row
+        )
 
     # ---- decide, per run and person
     creates: list[CourseCompletion] = []
     updates: list[CourseCompletion] = []
     removes: list[int] = []
     kept: dict[tuple[int, int, int], tuple[int | None, dt.date]] = {}  # key → (pk, date)
+    run: Run
     for run in sorted(wanted, key=lambda r: (r[0], r[1] or 0, r[2])):
-        course_id, cohort_id, fiscal_year = run
+        course_id, run_cohort_id, fiscal_year = run
         if course_id not in courses:
             continue
         rule, needed = courses[course_id]
@@ -262,7 +269,7 @@ def completion_runs_update(
         people |= {
             staff_id
             for (staff_id, c_id, fy), row in existing.items()
-            if c_id == course_id and fy == fiscal_year and row["cohort_id"] == cohort_id
+            if c_id == course_id and fy == fiscal_year and row["cohort_id"] == run_cohort_id
         }
         for staff_id in sorted(people):
             fact = _fact(
@@ -276,7 +283,7 @@ def completion_runs_update(
             )
             key3 = (staff_id, course_id, fiscal_year)
             row = existing.get(key3)
-            if row is not None and row["cohort_id"] != cohort_id:
+            if row is not None and row["cohort_id"] != run_cohort_id:
                 continue  # completed in another run of the same 年度: that one stands
             if not fact.met:
                 if row is None:
@@ -293,7 +300,7 @@ def completion_runs_update(
                         organization_id=organization_id,
                         staff_id=staff_id,
                         course_id=course_id,
-                        cohort_id=cohort_id,
+                        cohort_id=run_cohort_id,
                         fiscal_year=fiscal_year,
                         completed_on=completed_on,
                         hours=hours,
@@ -408,19 +415,20 @@ def _evidence_sync(
         competencies[course_id][(framework_id, code)] = level
     completion_ids = [pk for pk, _day in kept.values() if pk is not None]
     present: dict[int, dict[tuple[int, str], tuple[int, int | None, dt.date]]] = defaultdict(dict)
-    for pk, completion_id, framework_id, code, level, day in (
+    for pk, of_completion, framework_id, code, level, day in (
         CompetencyEvidence.objects.filter(completion_id__in=completion_ids)
         .order_by()
         .values_list(
             "pk", "completion_id", "framework_id", "competency_code", "level", "evidenced_on"
         )
     ):
-        present[completion_id][(framework_id, code)] = (pk, level, day)
+        present[of_completion][(framework_id, code)] = (pk, level, day)
     inserts: list[CompetencyEvidence] = []
     updates: list[CompetencyEvidence] = []
     deletes: list[int] = []
-    for (staff_id, course_id, _fy), (completion_id, day) in kept.items():
-        assert completion_id is not None
+    for (staff_id, course_id, _fy), (kept_id, day) in kept.items():
+        assert kept_id is not None
+        completion_id: int = kept_id
         expected = competencies.get(course_id, {})
         found = present.get(completion_id, {})
         for (framework_id, code), level in expected.items():

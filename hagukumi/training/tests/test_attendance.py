@@ -48,7 +48,8 @@ def test_many_staff_at_once_are_recorded_and_audited(world: World) -> None:
     )
     assert len(done.created) == 3
     rows = {r.staff_id: r for r in Attendance.objects.filter(session=session)}
-    assert rows[a.pk].status == S.PRESENT and rows[a.pk].hours is None
+    assert rows[a.pk].status == S.PRESENT
+    assert rows[a.pk].hours is None
     assert rows[b.pk].hours == Decimal("3.5")
     assert rows[c.pk].waived_reason == "前年度に受講済み"
     assert {r.source for r in rows.values()} == {RecordSource.MANUAL}
@@ -77,14 +78,21 @@ def test_recording_again_changes_only_what_differs(world: World) -> None:
         hours=Decimal("2"),
     )
     assert len(changed.changed) == 1
-    update = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE, target_type="training.Attendance")
+    update = AuditEvent.objects.get(
+        action=AuditEvent.Action.UPDATE, target_type="training.Attendance"
+    )
     assert update.detail["changes"]["status"] == ["出席", "早退"]
 
 
 @pytest.mark.parametrize(
     ("status", "hours", "reason", "expected"),
     [
-        (S.PRESENT, Decimal("4.5"), "", "受講時間 4.5 が研修コード「C1」の第1回の時間数（4時間）を超えています"),
+        (
+            S.PRESENT,
+            Decimal("4.5"),
+            "",
+            "受講時間 4.5 が研修コード「C1」の第1回の時間数（4時間）を超えています",
+        ),
         (S.PRESENT, Decimal("-1"), "", "受講時間 -1 は0以上で入力してください"),
         (S.ABSENT, Decimal("1"), "", "欠席の受講時間は入力できません（空欄か0）"),
         (S.WAIVED, None, "", "免除には理由が必要です"),
@@ -216,6 +224,8 @@ def test_attendance_sheet_lists_the_members(world: World, user_with_role) -> Non
     assert sheet.recorded == 1
     with pytest.raises(AccessDenied):
         attendance_sheet(actor=Actor.command_line(world.other), session_id=session.pk)
-    staff_user = actor_for(user_with_role(Role.STAFF, org=world.organization), world.organization.pk)
+    staff_user = actor_for(
+        user_with_role(Role.STAFF, org=world.organization), world.organization.pk
+    )
     with pytest.raises(AccessDenied):
         attendance_sheet(actor=staff_user, session_id=session.pk)
