@@ -143,10 +143,7 @@ def chain_lock_and_head(using: str) -> str:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [POSTGRES_CHAIN_LOCK_KEY])
     # SQLite: the transaction already holds the database write lock (BEGIN IMMEDIATE).
     head = (
-        AuditEvent.objects.using(using)
-        .order_by("-id")
-        .values_list("row_hash", flat=True)
-        .first()
+        AuditEvent.objects.using(using).order_by("-id").values_list("row_hash", flat=True).first()
     )
     return head or GENESIS_HASH
 
@@ -184,13 +181,16 @@ def _rows(using: str) -> Iterator[Any]:
     )
 
 
-def chain_verify(*, using: str = "default", expect_head: tuple[int, str] | None = None) -> ChainReport:
+def chain_verify(
+    *, using: str = "default", expect_head: tuple[int, str] | None = None
+) -> ChainReport:
     """Walk the audit rows in id order; report the first altered, removed or inserted row.
 
     `expect_head` (id, hash): a head recorded earlier, which the chain must still contain.
     """
     expected_previous = GENESIS_HASH
-    # The hash of the row before the previous one: a link to it means the previous row was slipped in.
+    # The hash of the row before the previous one: a link to it means the previous
+    # row was slipped in.
     before_previous: str | None = None
     previous_id: int | None = None
     rows = 0
@@ -204,7 +204,8 @@ def chain_verify(*, using: str = "default", expect_head: tuple[int, str] | None 
                     previous_id,
                     "inserted",
                     f"監査ログ ID {previous_id} は後から挿入された記録です"
-                    f"（ID {row.id} の記録は ID {previous_id} を飛ばして前の記録につながっています）。",
+                    f"（ID {row.id} の記録は ID {previous_id} を飛ばして"
+                    "前の記録につながっています）。",
                 )
             elif previous_id is None:
                 problem = ChainProblem(
@@ -227,7 +228,8 @@ def chain_verify(*, using: str = "default", expect_head: tuple[int, str] | None 
             problem = ChainProblem(
                 row.id,
                 "altered",
-                f"監査ログ ID {row.id} の記録が改ざんされています（内容がハッシュと一致しません）。",
+                f"監査ログ ID {row.id} の記録が改ざんされています"
+                "（内容がハッシュと一致しません）。",
             )
             return ChainReport(rows, previous_id, expected_previous, problem)
         if expect_head is not None and row.id == expect_head[0]:

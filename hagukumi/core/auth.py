@@ -169,9 +169,7 @@ def _attempt_failed(*, user: User, attempt: int, reason: str, request: HttpReque
         return
     locked_until = timezone.now() + dt.timedelta(minutes=settings.HAGUKUMI_LOCKOUT_MINUTES)
     # The next lock needs a fresh series of failures after this one expires.
-    User._default_manager.filter(pk=user.pk).update(
-        failed_login_count=0, locked_until=locked_until
-    )
+    User._default_manager.filter(pk=user.pk).update(failed_login_count=0, locked_until=locked_until)
     audit_record(
         request=request,
         actor=user,

@@ -61,7 +61,8 @@ def _postgres_refusal(using: str, *, restore: bool) -> ApplicationError:
         )
     else:
         how = (
-            "PostgreSQL のバックアップは pg_dump で行ってください（サーバーを止める必要はありません）: "
+            "PostgreSQL のバックアップは pg_dump で行ってください"
+            "（サーバーを止める必要はありません）: "
             f"pg_dump --format=custom --file=バックアップ.dump {name}"
             "（手順は docs/deploy.md「8. Backups and restore」）"
         )
@@ -92,14 +93,18 @@ def _tables(db: sqlite3.Connection) -> list[str]:
     return sorted(name for (name,) in rows)
 
 
-def database_backup(*, actor: Actor, path: Path, using: str = "default", overwrite: bool = False) -> BackupSummary:
+def database_backup(
+    *, actor: Actor, path: Path, using: str = "default", overwrite: bool = False
+) -> BackupSummary:
     """Copy the whole SQLite database to `path` (online; readable only by its owner)."""
     connection = connections[using]
     if connection.vendor != "sqlite":
         raise _postgres_refusal(using, restore=False)
     path = path.expanduser().resolve()
     if path.exists() and not overwrite:
-        raise ApplicationError(f"{path} は既にあります。上書きするときは --force を付けてください。")
+        raise ApplicationError(
+            f"{path} は既にあります。上書きするときは --force を付けてください。"
+        )
     if not path.parent.is_dir():
         raise ApplicationError(f"保存先のフォルダ {path.parent} がありません。")
     audit_record(
@@ -158,13 +163,15 @@ def database_restore(*, actor: Actor, path: Path, using: str = "default") -> Res
         missing = [name for name in REQUIRED_TABLES if name not in tables]
         if missing:
             raise ApplicationError(
-                f"{path} ははぐくみのバックアップではありません（{', '.join(missing)} がありません）。"
+                f"{path} ははぐくみのバックアップではありません"
+                f"（{', '.join(missing)} がありません）。"
             )
         running = ImportJob.objects.using(using).filter(status=ImportJob.Status.RUNNING)
         if running.exists():
             ids = ", ".join(f"#{pk}" for pk in running.values_list("pk", flat=True)[:5])
             raise ApplicationError(
-                f"取込ジョブ {ids} が実行中です。終わるのを待つか、run_jobs を止めてから復元してください。"
+                f"取込ジョブ {ids} が実行中です。"
+                "終わるのを待つか、run_jobs を止めてから復元してください。"
             )
         live = _sqlite_connection(using)
         source.backup(live, pages=PAGES_PER_STEP)
@@ -182,5 +189,8 @@ def database_restore(*, actor: Actor, path: Path, using: str = "default") -> Res
     executor = MigrationExecutor(connections[using])
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     return RestoreSummary(
-        path=path, tables=len(tables), chain=chain_verify(using=using), pending_migrations=len(pending)
+        path=path,
+        tables=len(tables),
+        chain=chain_verify(using=using),
+        pending_migrations=len(pending),
     )

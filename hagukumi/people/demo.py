@@ -12,6 +12,12 @@ the same roster. The counts are those of issue [職員] (tests assert them):
 - 60 dx-leader 認定 from FY2024, open-ended, one per 課 (the leader directory)
 - exactly 5 係長 with キャリアモデル エキスパート and ITSS ≥ 3
 - names include 𠮷田, 髙橋, 山﨑
+- ages fit: hired at 18 or older, no 正規 past 定年 (62), each 職位 at a plausible age
+  (部長 ≥ 52, 課長 ≥ 45, 係長 ≥ 33 … on 2026-04-01), no qualification before 18
+
+Birth and hire dates come from their own random stream (`_plausible_dates`), after
+every other draw, so the 職員番号, names, units and 職位 are those of the first demo
+and the demos that pick staff by rule pick the same people.
 
 デモ市 adopts (and publishes) the `mic` framework. Its unit tree (orgs.demo) starts
 in the year it was loaded; the roster's history begins in FY2024, so this
@@ -62,6 +68,27 @@ TOTAL = 2000
 FIRST_DAY = dt.date(2025, 4, 1)
 SECOND_DAY = dt.date(2026, 4, 1)
 HISTORY_FROM_FY = 2024
+AGE_SEED = SEED + 1  # the stream of birth and hire dates only
+# Age on SECOND_DAY (2026-04-01) per 職位 (as of that day), as (youngest, oldest).
+AGE_RANGES = {
+    "部長": (52, 60),
+    "課長": (45, 59),
+    "課長補佐": (40, 58),
+    "係長": (33, 57),
+    "主査": (31, 57),
+    "主任": (26, 50),
+    "主事": (19, 38),
+}
+OLDEST_REGULAR = 61  # 定年 is 62 in FY2025–FY2026: nobody 正規 is 62 on 2026-04-01
+OLDEST_OTHER = 64  # 会計年度任用, 任期付, 派遣受入 …
+YOUNGEST_HOLDER = 18  # no qualification obtained before this age
+# Age at 採用 per 採用区分 (正規), and for the other 任用形態.
+HIRE_AGES = {
+    "一般": (18, 18, 20, 22, 22, 22, 22, 23, 23, 24, 25, 26, 27, 28, 29),
+    "経験者採用": tuple(range(28, 46)),
+    "デジタル採用": tuple(range(22, 36)),
+}
+OTHER_HIRE_AGES = tuple(range(22, 59))
 DATA_DIR = Path(__file__).resolve().parent / "data"
 EMPLOYMENT_COUNTS = {
     "会計年度任用": 80,
@@ -186,6 +213,8 @@ def _roster(org: Organization, rng: random.Random) -> list[_Person]:
     juniors = [p for p in rest if p.position == "主事"]
     rng.shuffle(juniors)
     # Hires: 60 in FY2026, 55 in FY2024 (主事); everyone else outside those years.
+    # The years drawn here are replaced by `_plausible_dates`; the draws stay so that
+    # every later draw (employment, recruitment, career model …) is unchanged.
     years = [y for y in range(1985, 2026) if y != 2024]
     for p in people:
         p.hired = dt.date(rng.choice(years), 4, 1)
@@ -229,6 +258,51 @@ def _roster(org: Organization, rng: random.Random) -> list[_Person]:
     for p in rng.sample(people[len(departments) : heads], NEW_HEADS - 2):
         p.first_position = "課長補佐"
     return people
+
+
+def _age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _plausible_dates(people: list[_Person], qualification_rows: list[dict[str, Any]]) -> None:
+    """Birth and hire dates that fit each person's 職位, 採用区分 and qualifications.
+
+    An age on 2026-04-01 in the 職位's range (old enough for the first qualification),
+    an age at 採用 by 採用区分, and the hire year that follows (never FY2024 or FY2026:
+    those are the fixed 主事 hires, whose age at 採用 is drawn alone). The month and
+    day of birth are those first drawn.
+    """
+    rng = random.Random(AGE_SEED)  # noqa: S311 - fixed seed: the same demo every time
+    first_obtained: dict[str, dt.date] = {}
+    for row in qualification_rows:
+        day = row["obtained_on"]
+        first_obtained[row["number"]] = min(day, first_obtained.get(row["number"], day))
+    fixed_hires = {SECOND_DAY, dt.date(2024, 4, 1)}
+    for p in people:
+        regular = p.employment == "正規"
+        hire_ages = HIRE_AGES.get(p.recruitment, HIRE_AGES["一般"]) if regular else OTHER_HIRE_AGES
+        hire_age = rng.choice(hire_ages)
+        # Old enough for the first qualification (one more year: birthdays fall in any month).
+        holder = 0
+        if p.number in first_obtained:
+            holder = YOUNGEST_HOLDER + 1 + SECOND_DAY.year - first_obtained[p.number].year
+        if p.hired in fixed_hires:
+            age = max(hire_age + SECOND_DAY.year - p.hired.year, holder)
+        else:
+            youngest, oldest = AGE_RANGES[p.position]
+            oldest = min(oldest, OLDEST_REGULAR) if regular else OLDEST_OTHER
+            youngest = max(youngest, holder)
+            oldest = max(youngest, oldest)
+            if hire_age >= oldest:  # e.g. 経験者採用 as a young 主事: hired later in life
+                hire_age = rng.randint(18, oldest - 1)
+            age = rng.randint(max(youngest, hire_age + 1), oldest)
+            service = age - hire_age  # whole years from 採用 (1 April) to 2026-04-01
+            if service == 2:  # FY2024 is for the fixed hires only
+                service = rng.choice((1, 3)) if age - 3 >= 18 else 1
+            p.hired = dt.date(SECOND_DAY.year - service, 4, 1)
+        month, day = p.birth.month, p.birth.day
+        year = SECOND_DAY.year - age - (1 if (month, day) > (4, 1) else 0)
+        p.birth = dt.date(year, month, day)
 
 
 def _qualification_rows(people: list[_Person], rng: random.Random) -> list[dict[str, Any]]:
@@ -289,6 +363,9 @@ def load() -> str:
     code_lists_ensure(organization=org)
     _framework(org)
     people = _roster(org, rng)
+    # Drawn before the imports (which draw nothing): the ages must fit the holders.
+    qualification_rows = _qualification_rows(people, rng)
+    _plausible_dates(people, qualification_rows)
     operator = Actor.command_line(org)
     columns = staff_columns(organization=org)
     first = write_table(
@@ -310,9 +387,7 @@ def load() -> str:
         effective_date=SECOND_DAY,
     )
     Staff.objects.filter(organization=org).update(is_demo=True)
-    quals = write_table(
-        _qualification_rows(people, rng), columns=QUALIFICATION_COLUMNS, format="csv"
-    )
+    quals = write_table(qualification_rows, columns=QUALIFICATION_COLUMNS, format="csv")
     qualifications_import(actor=operator, organization=org, source=quals, filename="demo.csv")
     _leaders(org, people, rng)
     _link_users(org, people)

@@ -39,8 +39,8 @@ from hagukumi.training.selectors.programs import (
     programs_for,
 )
 from hagukumi.training.services.enrolment import (
-    enrollment_appoint,
     enrollment_apply,
+    enrollment_appoint,
     enrollment_approve,
     enrollment_cancel,
     enrollment_recommend,
@@ -223,7 +223,12 @@ def _enrollment_json(e: Enrollment) -> dict[str, Any]:
     }
 
 
-@router.get("/programs", response=list[ProgramOut], url_name="training_programs", summary="育成プログラムの一覧")
+@router.get(
+    "/programs",
+    response=list[ProgramOut],
+    url_name="training_programs",
+    summary="育成プログラムの一覧",
+)
 def program_list(request: HttpRequest) -> list[dict[str, Any]]:
     """団体の育成プログラム（フェーズ、必要時間数、対面の回数）。"""
     actor = actor_of(request)
@@ -231,7 +236,10 @@ def program_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get(
-    "/programs/{program_id}", response=ProgramOut, url_name="training_program", summary="育成プログラム"
+    "/programs/{program_id}",
+    response=ProgramOut,
+    url_name="training_program",
+    summary="育成プログラム",
 )
 def program_detail(request: HttpRequest, program_id: int) -> dict[str, Any]:
     actor = actor_of(request)
@@ -245,7 +253,9 @@ def cohort_list(
     fiscal_year: int | None = None,
     status: str | None = None,
 ) -> list[dict[str, Any]]:
-    """期（定員、受講決定・申請中の数、待機の数、推薦・自薦の枠）。`status=recruiting` などで絞り込み。"""
+    """期（定員、受講決定・申請中の数、待機の数、推薦・自薦の枠）。
+
+    `status=recruiting` などで絞り込めます。"""
     actor = actor_of(request)
     program = access_program_by_id(actor=actor, program_id=program_id) if program_id else None
     cohorts = list(
@@ -273,11 +283,15 @@ def cohort_detail(request: HttpRequest, cohort_id: int) -> dict[str, Any]:
     summary="期の受講申込",
 )
 def cohort_enrollment_list(request: HttpRequest, cohort_id: int) -> list[dict[str, Any]]:
-    """見られる受講申込（DX推進担当・人事担当: すべて、所属長: 所属と配下、職員: 本人）。待機は申込順。"""
+    """見られる受講申込（DX推進担当・人事担当: すべて、所属長: 所属と配下、職員: 本人）。
+
+    待機は申込順です。"""
     actor = actor_of(request)
     cohort = access_cohort_by_id(actor=actor, cohort_id=cohort_id)
     today = timezone.localdate()
-    return [_enrollment_json(e) for e in cohort_enrollments(actor=actor, cohort=cohort, today=today)]
+    return [
+        _enrollment_json(e) for e in cohort_enrollments(actor=actor, cohort=cohort, today=today)
+    ]
 
 
 @router.get(
@@ -310,7 +324,10 @@ def recommendable_list(request: HttpRequest, cohort_id: int) -> dict[str, Any]:
 
 
 @router.get(
-    "/enrollments/mine", response=list[EnrollmentOut], url_name="training_my_enrollments", summary="自分の受講申込"
+    "/enrollments/mine",
+    response=list[EnrollmentOut],
+    url_name="training_my_enrollments",
+    summary="自分の受講申込",
 )
 def my_enrollment_list(request: HttpRequest) -> list[dict[str, Any]]:
     actor = actor_of(request)
@@ -319,7 +336,10 @@ def my_enrollment_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post(
-    "/cohorts/{cohort_id}/apply", response=EnrollmentOut, url_name="training_apply", summary="手挙げで申し込む"
+    "/cohorts/{cohort_id}/apply",
+    response=EnrollmentOut,
+    url_name="training_apply",
+    summary="手挙げで申し込む",
 )
 def apply(request: HttpRequest, cohort_id: int) -> dict[str, Any]:
     """本人の申込（申請中。定員を超えると待機）。所属長の承認を待ちます。"""
@@ -329,7 +349,10 @@ def apply(request: HttpRequest, cohort_id: int) -> dict[str, Any]:
 
 
 @router.post(
-    "/cohorts/{cohort_id}/recommend", response=EnrollmentOut, url_name="training_recommend", summary="推薦する"
+    "/cohorts/{cohort_id}/recommend",
+    response=EnrollmentOut,
+    url_name="training_recommend",
+    summary="推薦する",
 )
 def recommend(request: HttpRequest, cohort_id: int, payload: StaffIn) -> dict[str, Any]:
     """所属長が所属（と配下）の職員を推薦します（推薦枠: 各所属の上限を超えると 400）。"""
@@ -342,7 +365,10 @@ def recommend(request: HttpRequest, cohort_id: int, payload: StaffIn) -> dict[st
 
 
 @router.post(
-    "/cohorts/{cohort_id}/appoint", response=EnrollmentOut, url_name="training_appoint", summary="指名する"
+    "/cohorts/{cohort_id}/appoint",
+    response=EnrollmentOut,
+    url_name="training_appoint",
+    summary="指名する",
 )
 def appoint(request: HttpRequest, cohort_id: int, payload: StaffIn) -> dict[str, Any]:
     """DX推進担当の指名（実施中の期にも）。"""
@@ -370,7 +396,9 @@ def _enrollment(request: HttpRequest, enrollment_id: int) -> tuple[Any, Enrollme
 def approve(request: HttpRequest, enrollment_id: int) -> dict[str, Any]:
     """本人の所属長だけが承認できます（ほかは 404）。"""
     actor, enrollment = _enrollment(request, enrollment_id)
-    return _enrollment_json(enrollment_approve(actor=actor, enrollment=enrollment, now=timezone.now()))
+    return _enrollment_json(
+        enrollment_approve(actor=actor, enrollment=enrollment, now=timezone.now())
+    )
 
 
 @router.post(

@@ -343,9 +343,7 @@ def bulk_members(world: World, count: int, *, start: int = 1) -> list[Staff]:
     items = list(world.sheet.items.order_by("order"))
     low = (3, 3, 2, 2, 3, 2, 2)
     AssessmentAnswer.objects.bulk_create(
-        AssessmentAnswer(
-            assessment=a, item=item, value=low[k] if i % 11 == 0 else 3
-        )
+        AssessmentAnswer(assessment=a, item=item, value=low[k] if i % 11 == 0 else 3)
         for i, a in enumerate(assessments)
         for k, item in enumerate(items)
     )

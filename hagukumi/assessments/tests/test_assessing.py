@@ -94,20 +94,25 @@ def test_another_organization_gets_404(world, people) -> None:  # type: ignore[n
 
 def test_values_outside_the_scale_name_the_item(world, people) -> None:  # type: ignore[no-untyped-def]
     answers = {**ALL_THREE, "dx-leader-skill-process-improvement": 5}
-    with pytest.raises(ApplicationError, match="設問「業務改善能力」: 評価は 1～4 の範囲.*（5）"):
+    with pytest.raises(ApplicationError, match=r"設問「業務改善能力」: 評価は 1～4 の範囲.*（5）"):
         _save(world, people["office"], people["staff"], AssessmentKind.OFFICE, answers)
     answers = {**ALL_THREE, "dx-leader-mind-ownership": "2.5"}
     with pytest.raises(ApplicationError, match="設問「当事者意識」: 評価は 1～4 の整数"):
         _save(world, people["office"], people["staff"], AssessmentKind.OFFICE, answers)
     with pytest.raises(ApplicationError, match="シートにない設問"):
         _save(world, people["office"], people["staff"], AssessmentKind.OFFICE, {"x": 1})
-    assert not Assessment.objects.exists() and not AssessmentAnswer.objects.exists()
+    assert not Assessment.objects.exists()
+    assert not AssessmentAnswer.objects.exists()
 
 
 def test_outside_the_window_is_refused(world, people) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ApplicationError, match="令和7年12月1日 は実施期間.*の外です"):
+    with pytest.raises(ApplicationError, match=r"令和7年12月1日 は実施期間.*の外です"):
         _save(
-            world, people["office"], people["staff"], AssessmentKind.OFFICE, today=dt.date(2025, 12, 1)
+            world,
+            people["office"],
+            people["staff"],
+            AssessmentKind.OFFICE,
+            today=dt.date(2025, 12, 1),
         )
     assert not Assessment.objects.exists()
 
@@ -117,12 +122,20 @@ def test_one_per_kind_draft_then_submitted_is_frozen(world, people) -> None:  # 
     draft = _save(world, office, staff, AssessmentKind.OFFICE, {"dx-leader-mind-ownership": 2})
     assert draft.submitted_at is None
     with pytest.raises(ApplicationError, match="未回答の設問"):
-        _save(world, office, staff, AssessmentKind.OFFICE, {"dx-leader-mind-ownership": 2}, submit=True)
+        _save(
+            world,
+            office,
+            staff,
+            AssessmentKind.OFFICE,
+            {"dx-leader-mind-ownership": 2},
+            submit=True,
+        )
     rest = {code: 4 for code in SAPPORO_DX_LEADER_CODES[1:]}
     done = _save(world, office, staff, AssessmentKind.OFFICE, rest, submit=True)
     assert done.pk == draft.pk
     values = dict(done.answers.values_list("item__competency_code", "value"))
-    assert values["dx-leader-mind-ownership"] == 2 and values["dx-leader-skill-it-literacy"] == 4
+    assert values["dx-leader-mind-ownership"] == 2
+    assert values["dx-leader-skill-it-literacy"] == 4
     with pytest.raises(ApplicationError, match="提出済み"):
         _save(world, office, staff, AssessmentKind.OFFICE)
     assert Assessment.objects.filter(staff=staff, kind=AssessmentKind.OFFICE).count() == 1

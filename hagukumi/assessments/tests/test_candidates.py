@@ -150,7 +150,9 @@ def test_hours_qualification_practice_and_years_clauses(world) -> None:  # type:
         talent_type_code="dx-leader",
         name="四条件",
         clauses=[
-            ClauseSpec(kind=ClauseKind.HOURS_AT_LEAST, params={"hours": "38"}, program=world.program),
+            ClauseSpec(
+                kind=ClauseKind.HOURS_AT_LEAST, params={"hours": "38"}, program=world.program
+            ),
             ClauseSpec(kind=ClauseKind.QUALIFICATION_HELD, qualification_code="it-passport"),
             ClauseSpec(kind=ClauseKind.PRACTICE_MONTHS, params={"months": 12}),
             ClauseSpec(
@@ -171,8 +173,10 @@ def test_hours_qualification_practice_and_years_clauses(world) -> None:  # type:
         )
         for s in sessions
     )
-    for start, end in ((dt.date(2025, 4, 1), dt.date(2025, 9, 1)),
-                       (dt.date(2025, 7, 1), dt.date(2025, 12, 1))):
+    for start, end in (
+        (dt.date(2025, 4, 1), dt.date(2025, 9, 1)),
+        (dt.date(2025, 7, 1), dt.date(2025, 12, 1)),
+    ):
         record = practice_record_create(
             actor=world.actor,
             staff=staff,
@@ -234,9 +238,7 @@ def test_only_the_office_and_hr_list_candidates(world, user_with_role) -> None: 
     org = world.organization
     hr = actor_for(user_with_role(Role.HR, org=org), org.pk)
     assert len(_report(world).meets) == 1
-    assert certification_candidates(
-        actor=hr, talent_type_code="dx-leader", fiscal_year=2025
-    ).meets
+    assert certification_candidates(actor=hr, talent_type_code="dx-leader", fiscal_year=2025).meets
     for role in (Role.UNIT_HEAD, Role.STAFF, Role.PREFECTURE_SUPPORT):
         actor = actor_for(user_with_role(role, org=org), org.pk)
         with pytest.raises(AccessDenied):

@@ -43,9 +43,7 @@ def people(organization, user_with_role):  # type: ignore[no-untyped-def]
         "staff": staff,
         "self": actor_for(user, organization.pk),
         "head": actor_for(user_with_role(Role.UNIT_HEAD, unit=unit), organization.pk),
-        "other_head": actor_for(
-            user_with_role(Role.UNIT_HEAD, unit=other_unit), organization.pk
-        ),
+        "other_head": actor_for(user_with_role(Role.UNIT_HEAD, unit=other_unit), organization.pk),
         "office": actor_for(user_with_role(Role.DX_OFFICE), organization.pk),
     }
 

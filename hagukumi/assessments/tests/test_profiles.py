@@ -42,11 +42,15 @@ def people(world, user_with_role):  # type: ignore[no-untyped-def]
     return {
         "staff": staff,
         "self": actor_for(user, org.pk),
-        "head": actor_for(user_with_role(Role.UNIT_HEAD, unit=world.units["0101"]), org.pk),
-        "other_head": actor_for(user_with_role(Role.UNIT_HEAD, unit=world.units["0102"]), org.pk),
-        "office": actor_for(user_with_role(Role.DX_OFFICE), org.pk),
-        "hr": actor_for(user_with_role(Role.HR), org.pk),
-        "prefecture": actor_for(user_with_role(Role.PREFECTURE_SUPPORT), org.pk),
+        "head": actor_for(
+            user_with_role(Role.UNIT_HEAD, org=org, unit=world.units["0101"]), org.pk
+        ),
+        "other_head": actor_for(
+            user_with_role(Role.UNIT_HEAD, org=org, unit=world.units["0102"]), org.pk
+        ),
+        "office": actor_for(user_with_role(Role.DX_OFFICE, org=org), org.pk),
+        "hr": actor_for(user_with_role(Role.HR, org=org), org.pk),
+        "prefecture": actor_for(user_with_role(Role.PREFECTURE_SUPPORT, org=org), org.pk),
     }
 
 
@@ -101,7 +105,9 @@ def test_next_assessment_form_shows_the_evidence_and_no_answer(world, people) ->
     item = next(i for i in form.items if i.competency_code == PROCESS)
     assert item.value is None  # evidence never fills in an answer
     assert item.best_evidence_level == 3
-    assert form.may_answer and form.is_open and form.scale == (1, 2, 3, 4)
+    assert form.may_answer
+    assert form.is_open
+    assert form.scale == (1, 2, 3, 4)
     head_form = assessment_form(
         actor=people["head"],
         window=world.window,
@@ -109,7 +115,8 @@ def test_next_assessment_form_shows_the_evidence_and_no_answer(world, people) ->
         kind=AssessmentKind.SUPERVISOR,
         today=dt.date(2025, 12, 1),
     )
-    assert head_form.submitted and not head_form.is_open
+    assert head_form.submitted
+    assert not head_form.is_open
     assert next(i for i in head_form.items if i.competency_code == PROCESS).value == 2
 
 
@@ -146,7 +153,8 @@ def test_drafts_are_the_authors_own(world, people) -> None:  # type: ignore[no-u
     )
     mine = staff_practice_records(actor=people["self"], staff=staff)
     theirs = staff_practice_records(actor=people["head"], staff=staff)
-    assert len(mine.records) == 2 and [r.title for r in theirs.records] == ["確認済みの件"]
+    assert len(mine.records) == 2
+    assert [r.title for r in theirs.records] == ["確認済みの件"]
     assert theirs.confirmed_months == 6
 
 
@@ -155,7 +163,10 @@ def test_panels_render_through_the_registry(world, people) -> None:  # type: ign
     CertificateFactory(
         organization=world.organization, staff=people["staff"], framework=world.framework
     )
-    panels = {p.key: html for p, html in render_profile_panels(actor=people["head"], staff=people["staff"])}
+    panels = {
+        p.key: html
+        for p, html in render_profile_panels(actor=people["head"], staff=people["staff"])
+    }
     assert "業務改善能力" in panels[ASSESSMENT_PANEL]
     assert "レベル3（スキル習得）" in panels[ASSESSMENT_PANEL]
     assert "実践記録はありません" in panels[PRACTICE_PANEL]
@@ -181,9 +192,11 @@ def test_heatmap_counts_per_level_for_the_office_and_for_a_unit_head(world, peop
     assert first.text == "当事者意識"
     assert [c.counts for c in first.cells] == [(1, 0, 0, 1), (0, 1, 0, 0)]
     assert first.cells[0].mean_text == "2.5"
-    assert first.cells[0].shade is not None and first.cells[1].shade == 1
+    assert first.cells[0].shade is not None
+    assert first.cells[1].shade == 1
     mine = competency_heatmap(actor=people["head"], window=world.window)
-    assert [c.code for c in mine.columns] == ["0101"] and not mine.whole_organization
+    assert [c.code for c in mine.columns] == ["0101"]
+    assert not mine.whole_organization
     with pytest.raises(AccessDenied):
         competency_heatmap(actor=people["self"], window=world.window)
     with pytest.raises(AccessDenied):

@@ -36,7 +36,8 @@ def test_sapporo_competencies_become_a_new_published_version() -> None:
     actor = Actor.command_line(organization)
     framework = published_framework(organization)
     version = framework_competencies_from_template_add(actor=actor, framework=framework)
-    assert version.number == 2 and version.status == VersionStatus.PUBLISHED
+    assert version.number == 2
+    assert version.status == VersionStatus.PUBLISHED
     assert version_in_force(framework=framework) == version
     competencies = list(Competency.objects.filter(version=version).order_by("order"))
     assert tuple(c.code for c in competencies) == SAPPORO_DX_LEADER_CODES
@@ -127,7 +128,9 @@ def test_window_dates_are_checked() -> None:
 
 def test_deleting_a_sheet_a_rule_uses_is_refused() -> None:
     world = build_world()
-    with pytest.raises(ApplicationError, match="認定基準「DX推進リーダー認定基準（デモ）」で使われて"):
+    with pytest.raises(
+        ApplicationError, match="認定基準「DX推進リーダー認定基準（デモ）」で使われて"
+    ):
         sheet_delete(actor=world.actor, sheet=world.sheet)
     assert AssessmentSheet.objects.filter(pk=world.sheet.pk).exists()
 

@@ -260,7 +260,10 @@ def test_the_trigger_migration_is_reversible():
 
     with connection.schema_editor() as editor:
         operation.reverse_code(apps, editor)
-    assert _trigger_names() == EXPECTED_TRIGGERS[connection.vendor] - TRIGGERS_OF_0002[connection.vendor]
+    assert (
+        _trigger_names()
+        == EXPECTED_TRIGGERS[connection.vendor] - TRIGGERS_OF_0002[connection.vendor]
+    )
     with connection.schema_editor() as editor:
         operation.code(apps, editor)
     assert _trigger_names() == EXPECTED_TRIGGERS[connection.vendor]

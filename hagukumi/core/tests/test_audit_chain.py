@@ -212,7 +212,9 @@ def test_audit_verify_accepts_an_intact_log():
 
 @pytest.mark.django_db
 def test_audit_verify_names_an_altered_row():
-    events = [audit_record(action=Action.VIEW, username="a", target_repr=f"記録{i}") for i in range(4)]
+    events = [
+        audit_record(action=Action.VIEW, username="a", target_repr=f"記録{i}") for i in range(4)
+    ]
     _drop_append_only_triggers()
     _raw(f"UPDATE {TABLE} SET target_repr = 'だれも見ていない' WHERE id = %s", [events[2].pk])
     message = _verify_fails()
@@ -221,7 +223,9 @@ def test_audit_verify_names_an_altered_row():
 
 @pytest.mark.django_db
 def test_audit_verify_finds_an_altered_row_whose_hash_was_recomputed():
-    events = [audit_record(action=Action.VIEW, username="a", target_repr=f"記録{i}") for i in range(4)]
+    events = [
+        audit_record(action=Action.VIEW, username="a", target_repr=f"記録{i}") for i in range(4)
+    ]
     _drop_append_only_triggers()
     altered = AuditEvent.objects.get(pk=events[1].pk)
     altered.target_repr = "書き換え"
@@ -235,7 +239,9 @@ def test_audit_verify_finds_an_altered_row_whose_hash_was_recomputed():
 
 @pytest.mark.django_db
 def test_audit_verify_names_a_removed_row():
-    events = [audit_record(action=Action.VIEW, username="a", target_repr=f"記録{i}") for i in range(4)]
+    events = [
+        audit_record(action=Action.VIEW, username="a", target_repr=f"記録{i}") for i in range(4)
+    ]
     # The probe's way in: open the purge gate by hand (SQLite) / drop the trigger.
     if connection.vendor == "sqlite":
         _raw(f"INSERT INTO {SQLITE_PURGE_GATE_TABLE} (opened) VALUES (1)")
@@ -334,7 +340,8 @@ def test_migration_0007_chains_existing_rows_and_keeps_the_triggers():
     try:
         # Rows written before the chain existed.
         columns = [c for c in COLUMNS if c not in ("id", "previous_hash", "row_hash")]
-        sql = f"INSERT INTO {TABLE} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {TABLE} ({', '.join(columns)}) VALUES ({placeholders})"
         for i in range(3):
             values = dict(zip(COLUMNS, _values(0, target_repr=f"古い記録{i}"), strict=True))
             _raw(sql, [values[c] for c in columns])
@@ -423,4 +430,3 @@ def test_apps_can_add_personal_data_prefixes(settings, monkeypatch):
     assert personal_data_path_prefix("/people/12/") is None
     with pytest.raises(ValueError, match="starts with"):
         register_personal_data_path("people/")
-

@@ -28,7 +28,7 @@ def _every_table() -> dict[str, list[tuple[Any, ...]]]:
     with connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names(cursor)):
             name = connection.ops.quote_name(table)
-            cursor.execute(f"SELECT * FROM {name} ORDER BY 1")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {name} ORDER BY 1")
             rows[table] = [tuple(row) for row in cursor.fetchall()]
     return rows
 

@@ -36,7 +36,9 @@ class CountingHasher:
         self.calls = 0
         self.lock = threading.Lock()
 
-    def __call__(self, password: str, encoded: str, setter: Any = None, preferred: str = "default") -> bool:
+    def __call__(
+        self, password: str, encoded: str, setter: Any = None, preferred: str = "default"
+    ) -> bool:
         with self.lock:
             self.calls += 1
         time.sleep(CHECK_SECONDS)

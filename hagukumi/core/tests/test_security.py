@@ -133,7 +133,9 @@ def hr_client(client, user_with_role, organization):  # type: ignore[no-untyped-
     from hagukumi.people.tests.factories import StaffFactory
 
     client.force_login(user_with_role(Role.HR))
-    client.staff = StaffFactory(organization=organization, unit=UnitFactory(organization=organization))
+    client.staff = StaffFactory(
+        organization=organization, unit=UnitFactory(organization=organization)
+    )
     return client
 
 

@@ -141,8 +141,8 @@ def _ages_fit_positions_and_hire_dates(demo_org):  # type: ignore[no-untyped-def
         if age < MIN_AGE.get(a.position, 18):
             problems.append(f"{a.staff.number}: {a.position} at {age} from {a.starts_on}")
     for q in StaffQualification.objects.filter(staff__organization=org).select_related("staff"):
-        if q.obtained_on < q.staff.birth_date or q.obtained_on > as_of.replace(month=12):
-            problems.append(f"{q.staff.number}: 取得 {q.obtained_on}")
+        if _age(q.staff.birth_date, q.obtained_on) < 16:
+            problems.append(f"{q.staff.number}: 取得 {q.obtained_on} at 15 or younger")
     assert problems == []
 
 

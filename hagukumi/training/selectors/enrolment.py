@@ -46,11 +46,12 @@ from hagukumi.training.roles import (
     RECOMMEND_ROLES,
     TRAINING_READ_ROLES,
 )
+from hagukumi.training.selectors.programs import organization_id_of, organization_of
 
 __all__ = [
     "OPEN_COHORT_STATUSES",
-    "RecommendRow",
     "RecommendList",
+    "RecommendRow",
     "access_enrollment_by_id",
     "cohort_enrollments",
     "cohort_seat_counts",
@@ -88,7 +89,7 @@ def _enrollments(actor: Actor, *, today: dt.date) -> QuerySet[Enrollment]:
     """Enrolments of the actor's 団体 the actor may see (unit and below; own)."""
     if actor is None or actor.organization_id is None:
         return Enrollment.objects.none()
-    qs = Enrollment.objects.filter(organization_id=actor.organization_id)
+    qs = Enrollment.objects.filter(organization_id=organization_id_of(actor))
     if actor.has_role(*ENROLMENT_WIDE_ROLES):
         return qs
     reach = Q(pk__in=[])
@@ -173,7 +174,7 @@ def my_enrollments(*, actor: Actor) -> list[Enrollment]:
     if staff is None:
         return []
     return list(
-        Enrollment.objects.filter(organization_id=actor.organization_id, staff=staff)
+        Enrollment.objects.filter(organization_id=organization_id_of(actor), staff=staff)
         .select_related("cohort__program", "course")
         .order_by("-fiscal_year", "-requested_at", "-id")
     )
@@ -184,7 +185,7 @@ def enrollment_approvals_pending(*, actor: Actor, today: dt.date) -> list[Enroll
     require_role(actor, *RECOMMEND_ROLES)
     rows = list(
         Enrollment.objects.filter(
-            organization_id=actor.organization_id,
+            organization_id=organization_id_of(actor),
             channel=EnrollmentChannel.VOLUNTEER,
             staff__unit_id__in=_head_unit_ids(actor, today),
         )
@@ -262,7 +263,7 @@ def recommendable_cohorts(*, actor: Actor) -> list[Cohort]:
     require_role(actor, *RECOMMEND_ROLES)
     return list(
         Cohort.objects.filter(
-            organization_id=actor.organization_id, status__in=OPEN_COHORT_STATUSES
+            organization_id=organization_id_of(actor), status__in=OPEN_COHORT_STATUSES
         )
         .select_related("program")
         .order_by("fiscal_year", "program__code", "number")
@@ -307,7 +308,7 @@ def recommendable_staff(*, actor: Actor, cohort: Cohort, today: dt.date) -> Reco
     program = cohort.program
     unit_ids = _head_unit_ids(actor, today)
     staff_rows = list(
-        Staff.objects.filter(organization_id=actor.organization_id, unit_id__in=unit_ids)
+        Staff.objects.filter(organization_id=organization_id_of(actor), unit_id__in=unit_ids)
         .filter(Q(retired_on__isnull=True) | Q(retired_on__gte=today))
         .select_related("unit")
         .order_by("unit__position", "unit__code", "number")
@@ -322,7 +323,7 @@ def recommendable_staff(*, actor: Actor, cohort: Cohort, today: dt.date) -> Reco
     }
     sections = (
         section_of_units(
-            organization=actor.organization,
+            organization=organization_of(actor),
             fiscal_year=cohort.fiscal_year,
             kinds=(quota.unit_kind,),
             all_versions=True,
@@ -332,9 +333,9 @@ def recommendable_staff(*, actor: Actor, cohort: Cohort, today: dt.date) -> Reco
     )
     seats_used: dict[int, int] = {}
     if quota is not None:
-        for unit_id in Enrollment.objects.filter(
-            quota=quota, quota_seat__isnull=False
-        ).values_list("quota_unit_id", flat=True):
+        for unit_id in Enrollment.objects.filter(quota=quota, quota_seat__isnull=False).values_list(
+            "quota_unit_id", flat=True
+        ):
             seats_used[unit_id] = seats_used.get(unit_id, 0) + 1
     designees: set[int] = set()
     earlier: set[int] = set()
@@ -369,7 +370,9 @@ def recommendable_staff(*, actor: Actor, cohort: Cohort, today: dt.date) -> Reco
         if cohort.status not in OPEN_COHORT_STATUSES:
             reason = f"{cohort}は推薦を受け付けていません"
         elif enrollment is not None:
-            reason = f"申込済み（{enrollment.get_channel_display()}・{enrollment.get_status_display()}）"
+            reason = (
+                f"申込済み（{enrollment.get_channel_display()}・{enrollment.get_status_display()}）"
+            )
         elif quota is not None and section is None:
             reason = f"所属の{quota.unit_kind}が見つかりません"
         elif (
@@ -399,4 +402,3 @@ def recommendable_staff(*, actor: Actor, cohort: Cohort, today: dt.date) -> Reco
         detail={"cohort": cohort.pk, "rows": len(rows)},
     )
     return RecommendList(cohort=cohort, quota=quota, rows=rows)
-

@@ -22,6 +22,7 @@ from hagukumi.core.models import AuditEvent, Role
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of, fiscal_year_range
 from hagukumi.frameworks.selectors import talent_type_name
+from hagukumi.orgs.models import Organization
 from hagukumi.people.models import Assignment, Staff
 from hagukumi.people.visibility import headed_unit_ids
 from hagukumi.training.audience import AudienceRule, audience_rule_parse
@@ -35,15 +36,15 @@ from hagukumi.training.models import (
     ProgramPhase,
     Session,
 )
+from hagukumi.training.program_templates import (
+    ProgramTemplate,
+    program_template_list,
+    template_course_of,
+)
 from hagukumi.training.roles import (
     AUDIENCE_ROLES,
     ENROLMENT_WIDE_ROLES,
     TRAINING_READ_ROLES,
-)
-from hagukumi.training.services.templates import (
-    ProgramTemplate,
-    program_template_list,
-    template_course_of,
 )
 
 __all__ = [
@@ -58,10 +59,28 @@ __all__ = [
     "cohort_plan",
     "cohorts_for",
     "course_audience",
+    "organization_id_of",
+    "organization_of",
     "program_plan",
     "program_templates",
     "programs_for",
 ]
+
+
+def organization_id_of(actor: Actor) -> int:
+    """The actor's 団体 id (AccessDenied without one): the scope of every training read."""
+    organization_id = actor.organization_id if actor is not None else None
+    if organization_id is None:
+        raise AccessDenied()
+    return organization_id
+
+
+def organization_of(actor: Actor) -> Organization:
+    """The actor's 団体 (AccessDenied without one)."""
+    if actor is None or actor.organization is None:
+        raise AccessDenied()
+    organization: Organization = actor.organization
+    return organization
 
 
 def program_templates(*, actor: Actor) -> list[ProgramTemplate]:
@@ -74,7 +93,7 @@ def programs_for(*, actor: Actor) -> QuerySet[Program]:
     """Programmes of the actor's 団体, with their phases and courses."""
     require_role(actor, *TRAINING_READ_ROLES)
     return (
-        Program.objects.filter(organization_id=actor.organization_id)
+        Program.objects.filter(organization_id=organization_id_of(actor))
         .select_related("framework")
         .prefetch_related("phases__course")
         .order_by("code")
@@ -109,7 +128,7 @@ def cohorts_for(
 ) -> QuerySet[Cohort]:
     """Cohorts of the actor's 団体 (of one programme / 年度 / statuses when given)."""
     require_role(actor, *TRAINING_READ_ROLES)
-    qs = Cohort.objects.filter(organization_id=actor.organization_id)
+    qs = Cohort.objects.filter(organization_id=organization_id_of(actor))
     if program is not None:
         qs = qs.filter(program_id=program.pk)
     if fiscal_year is not None:
@@ -251,7 +270,7 @@ def course_audience(*, actor: Actor, course: Course, fiscal_year: int) -> list[A
     rule: AudienceRule = audience_rule_parse(course.audience_rule)
     first, last = fiscal_year_range(fiscal_year)
     staff_qs = (
-        Staff.objects.filter(organization_id=actor.organization_id)
+        Staff.objects.filter(organization_id=organization_id_of(actor))
         .filter(_scope_filter(actor, fiscal_year))
         .filter(Q(hired_on__isnull=True) | Q(hired_on__lte=last))
         .filter(Q(retired_on__isnull=True) | Q(retired_on__gte=first))

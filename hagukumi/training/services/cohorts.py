@@ -38,14 +38,12 @@ from hagukumi.training.models import (
     QuotaChannel,
     Session,
 )
+from hagukumi.training.program_templates import template_course_of, template_program_of
 from hagukumi.training.roles import PROGRAM_EDIT_ROLES
 from hagukumi.training.selectors.enrolment import staff_label
+from hagukumi.training.selectors.programs import organization_id_of, organization_of
 from hagukumi.training.services.enrolment import designation_start_for_enrollment
-from hagukumi.training.services.templates import (
-    clean_or_raise,
-    template_course_of,
-    template_program_of,
-)
+from hagukumi.training.services.templates import clean_or_raise
 
 __all__ = [
     "GROUPED_STATUSES",
@@ -162,7 +160,9 @@ def cohort_quota_set(
     _editor(actor)
     cohort = access_organization_object(actor, cohort)
     if channel not in QuotaChannel.values:
-        raise ApplicationError(f"枠「{channel}」は選べません（推薦・自薦）。", extra={"field": "channel"})
+        raise ApplicationError(
+            f"枠「{channel}」は選べません（推薦・自薦）。", extra={"field": "channel"}
+        )
     quota = Quota.objects.filter(cohort=cohort, channel=channel).first() or Quota(
         cohort=cohort, channel=channel
     )
@@ -185,7 +185,7 @@ def cohort_quota_set(
         actor=actor,
         action=action,
         target=quota,
-        organization=actor.organization,
+        organization=organization_of(actor),
         detail={"cohort": cohort.pk, "channel": channel, "max_per_unit": max_per_unit},
     )
     return quota
@@ -198,7 +198,7 @@ def cohort_start(*, actor: Actor, cohort: Cohort, today: dt.date) -> Cohort:
     _editor(actor)
     locked = (
         Cohort.objects.select_for_update()
-        .filter(pk=cohort.pk, organization_id=actor.organization_id)
+        .filter(pk=cohort.pk, organization_id=organization_id_of(actor))
         .select_related("program")
         .first()
     )
@@ -223,7 +223,11 @@ def cohort_start(*, actor: Actor, cohort: Cohort, today: dt.date) -> Cohort:
         action=AuditEvent.Action.UPDATE,
         target=locked,
         target_repr=f"{locked.program.title} {locked}",
-        detail={"status": [before, locked.status], "members": len(members), "on": today.isoformat()},
+        detail={
+            "status": [before, locked.status],
+            "members": len(members),
+            "on": today.isoformat(),
+        },
     )
     return locked
 
@@ -300,9 +304,7 @@ def _groups_write(
 
 
 @transaction.atomic
-def cohort_groups_form(
-    *, actor: Actor, cohort: Cohort, phase: ProgramPhase
-) -> list[CohortGroup]:
+def cohort_groups_form(*, actor: Actor, cohort: Cohort, phase: ProgramPhase) -> list[CohortGroup]:
     """Form the phase's groups by its size rule (DX推進担当); replaces earlier groups.
 
     Members are dealt in turn into the groups, ordered by their 課 and 職員番号,
@@ -317,7 +319,7 @@ def cohort_groups_form(
     members = _members(cohort)
     sizes = group_sizes(len(members), minimum=chosen.group_size_min, maximum=chosen.group_size_max)
     sections = section_of_units(
-        organization=actor.organization, fiscal_year=cohort.fiscal_year, all_versions=True
+        organization=organization_of(actor), fiscal_year=cohort.fiscal_year, all_versions=True
     )
 
     def unit_key(e: Enrollment) -> tuple[str, str]:

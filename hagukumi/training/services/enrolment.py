@@ -68,13 +68,14 @@ from hagukumi.training.selectors.enrolment import (
     quota_unit_of,
     staff_label,
 )
+from hagukumi.training.selectors.programs import organization_id_of
 from hagukumi.training.services.templates import clean_or_raise
 
 __all__ = [
     "designation_for_enrollment",
     "designation_start_for_enrollment",
-    "enrollment_appoint",
     "enrollment_apply",
+    "enrollment_appoint",
     "enrollment_approve",
     "enrollment_cancel",
     "enrollment_recommend",
@@ -115,7 +116,7 @@ def _locked_cohort(cohort: Cohort, actor: Actor) -> Cohort:
     """The cohort row, locked for the transaction (enrolments of one cohort queue up)."""
     locked = (
         Cohort.objects.select_for_update()
-        .filter(pk=cohort.pk, organization_id=actor.organization_id)
+        .filter(pk=cohort.pk, organization_id=organization_id_of(actor))
         .first()
     )
     if locked is None:
@@ -131,7 +132,9 @@ def _check_scope(staff: Staff, cohort: Cohort) -> None:
     if first is None:
         raise ApplicationError("研修が見つかりません。")
     decision = enrolment_scope_decide(
-        EnrolmentScope(staff_organization_id=staff.organization_id, course=first.course, cohort=cohort)
+        EnrolmentScope(
+            staff_organization_id=staff.organization_id, course=first.course, cohort=cohort
+        )
     )
     if not decision.allowed:
         raise ApplicationError(decision.reason)
@@ -372,7 +375,7 @@ def _locked_enrollment(enrollment: Enrollment, actor: Actor) -> Enrollment:
     """The enrolment row locked, its cohort locked first (the order every writer uses)."""
     cohort_id = (
         Enrollment.objects.filter(
-            pk=enrollment.pk, organization_id=actor.organization_id, cohort__isnull=False
+            pk=enrollment.pk, organization_id=organization_id_of(actor), cohort__isnull=False
         )
         .values_list("cohort_id", flat=True)
         .first()
@@ -382,7 +385,7 @@ def _locked_enrollment(enrollment: Enrollment, actor: Actor) -> Enrollment:
     Cohort.objects.select_for_update().filter(pk=cohort_id).first()
     locked = (
         Enrollment.objects.select_for_update()
-        .filter(pk=enrollment.pk, organization_id=actor.organization_id, cohort__isnull=False)
+        .filter(pk=enrollment.pk, organization_id=organization_id_of(actor), cohort__isnull=False)
         .select_related("staff__unit", "cohort__program")
         .first()
     )
@@ -438,7 +441,14 @@ def _close(
     enrollment.decided_at = now
     enrollment.quota_seat = None  # frees the 枠 of the 課
     enrollment.save(
-        update_fields=["status", "reason", "decided_by_name", "decided_at", "quota_seat", "updated_at"]
+        update_fields=[
+            "status",
+            "reason",
+            "decided_by_name",
+            "decided_at",
+            "quota_seat",
+            "updated_at",
+        ]
     )
     _audit(actor, enrollment, AuditEvent.Action.UPDATE, status_from=before, reason=reason)
     if before in SEATED_ENROLLMENT_STATUSES:

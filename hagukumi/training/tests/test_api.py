@@ -1,5 +1,5 @@
-"""The 研修 API: programmes and cohorts, 手挙げ / 推薦 / 指名 / 承認 / 却下 / 取消, 404 out of scope,
-and no POST of another 団体's user changes anything."""
+"""The 研修 API: programmes and cohorts, 手挙げ / 推薦 / 指名 / 承認 / 却下 / 取消, 404 out of
+scope, and no POST of another 団体's user changes anything."""
 
 from __future__ import annotations
 
@@ -50,7 +50,10 @@ def test_programmes_and_cohorts(world: World) -> None:
     assert sapporo["in_person_sessions"] == 10
     assert [p["period"] for p in sapporo["phases"]][:2] == ["～7月", "7～8月"]
     assert sapporo["phases"][3]["group_size_min"] == 5
-    assert staff.get(f"{BASE}/programs/{world.sapporo.pk}").json()["talent_type_name"] == "②DX推進リーダー"
+    assert (
+        staff.get(f"{BASE}/programs/{world.sapporo.pk}").json()["talent_type_name"]
+        == "②DX推進リーダー"
+    )
     cohorts = staff.get(f"{BASE}/cohorts?status=recruiting").json()
     assert {c["id"] for c in cohorts} == {world.leader_cohort.pk, world.promoter_cohort.pk}
     promoter = staff.get(f"{BASE}/cohorts/{world.promoter_cohort.pk}").json()
@@ -88,7 +91,9 @@ def test_apply_approve_and_cancel(world: World) -> None:
     assert again.status_code == 400
     assert "既に" in again.json()["detail"]
     enrollment_id = body["id"]
-    assert _head(world, "0201").post(f"{BASE}/enrollments/{enrollment_id}/approve").status_code == 404
+    assert (
+        _head(world, "0201").post(f"{BASE}/enrollments/{enrollment_id}/approve").status_code == 404
+    )
     approved = _head(world, "0101").post(f"{BASE}/enrollments/{enrollment_id}/approve")
     assert approved.status_code == 200
     assert approved.json()["status"] == "approved"
@@ -115,7 +120,10 @@ def test_recommend_within_the_quota_and_the_unit(world: World) -> None:
     second = head.post(url, data={"staff_id": b.pk}, content_type="application/json")
     assert second.status_code == 400
     assert second.json()["detail"] == QUOTA_FULL
-    assert head.post(url, data={"staff_id": outside.pk}, content_type="application/json").status_code == 404
+    assert (
+        head.post(url, data={"staff_id": outside.pk}, content_type="application/json").status_code
+        == 404
+    )
     listed = head.get(f"{BASE}/cohorts/{world.promoter_cohort.pk}/recommendable").json()
     assert {r["staff_number"]: r["can_recommend"] for r in listed["rows"]} == {
         "000003": False,

@@ -114,7 +114,9 @@ def build_world(organization: Any | None = None, *, capacity: int | None = 3) ->
     framework_templates_load(actor=Actor.system())
     dept = UnitFactory(organization=organization, code="01", name="総務部", kind="部")
     sec = UnitFactory(organization=organization, code="0101", name="人事課", parent=dept)
-    group = UnitFactory(organization=organization, code="010101", name="人事係", kind="係", parent=sec)
+    group = UnitFactory(
+        organization=organization, code="010101", name="人事係", kind="係", parent=sec
+    )
     other = UnitFactory(organization=organization, code="0102", name="財政課", parent=dept)
     dept2 = UnitFactory(organization=organization, code="02", name="企画部", kind="部")
     sec2 = UnitFactory(organization=organization, code="0201", name="デジタル推進課", parent=dept2)
@@ -198,9 +200,9 @@ def test_volunteer_waits_for_the_own_unit_head(world: World) -> None:
     enrollment = enrollment_apply(actor=me, cohort=world.leader_cohort, now=at(2))
     assert enrollment.status == EnrollmentStatus.APPLIED
     assert not Designation.objects.filter(staff=staff).exists()
-    assert [e.pk for e in enrollment_approvals_pending(actor=world.head_0101, today=at(2).date())] == [
-        enrollment.pk
-    ]
+    assert [
+        e.pk for e in enrollment_approvals_pending(actor=world.head_0101, today=at(2).date())
+    ] == [enrollment.pk]
     assert enrollment_approvals_pending(actor=world.head_0201, today=at(2).date()) == []
     # Another unit's head, DX推進担当 and the applicant cannot approve: 404.
     for actor in (world.head_0201, world.dx, me):
@@ -226,15 +228,23 @@ def test_appointment_by_the_dx_office(world: World) -> None:
     assert _designation(staff, world.sapporo_framework).method == DesignationMethod.APPOINTED
     with pytest.raises(AccessDenied):
         enrollment_appoint(
-            actor=world.head_0201, cohort=world.leader_cohort, staff=world.staff("000013", "0201"), now=at(1)
+            actor=world.head_0201,
+            cohort=world.leader_cohort,
+            staff=world.staff("000013", "0201"),
+            now=at(1),
         )
 
 
 def test_enrolling_twice_is_refused(world: World) -> None:
     staff = world.staff("000014", "0101", with_user=True)
     enrollment_apply(actor=world.actor_of_staff("000014"), cohort=world.leader_cohort, now=at(1))
-    with pytest.raises(ApplicationError, match="000014 .* は既に.*第1期（2025年度）に申し込まれています（手挙げ・申請中）"):
-        enrollment_apply(actor=world.actor_of_staff("000014"), cohort=world.leader_cohort, now=at(2))
+    with pytest.raises(
+        ApplicationError,
+        match=r"000014 .* は既に.*第1期（2025年度）に申し込まれています（手挙げ・申請中）",
+    ):
+        enrollment_apply(
+            actor=world.actor_of_staff("000014"), cohort=world.leader_cohort, now=at(2)
+        )
     with pytest.raises(ApplicationError, match="既に"):
         enrollment_recommend(
             actor=world.head_0101, cohort=world.leader_cohort, staff=staff, now=at(2)
@@ -245,7 +255,9 @@ def test_enrolling_twice_is_refused(world: World) -> None:
 def test_head_outside_the_unit_gets_404_and_nothing_changes(world: World) -> None:
     staff = world.staff("000015", "0102")  # 財政課: not under 人事課 (0101)
     with pytest.raises(AccessDenied):
-        enrollment_recommend(actor=world.head_0101, cohort=world.leader_cohort, staff=staff, now=at(1))
+        enrollment_recommend(
+            actor=world.head_0101, cohort=world.leader_cohort, staff=staff, now=at(1)
+        )
     other = OrganizationFactory()
     outsider = _user_actor(other, Role.DX_OFFICE)
     with pytest.raises(AccessDenied):
@@ -295,7 +307,9 @@ def test_beyond_capacity_waits_and_moves_up_first_come_first_served(world: World
 def test_a_waitlisted_volunteer_moves_up_to_applied_unless_approved(world: World) -> None:
     cohort = world.leader_cohort
     for i in range(3):
-        enrollment_appoint(actor=world.dx, cohort=cohort, staff=world.staff(f"00004{i}", "0201"), now=at(1, 9, i))
+        enrollment_appoint(
+            actor=world.dx, cohort=cohort, staff=world.staff(f"00004{i}", "0201"), now=at(1, 9, i)
+        )
     world.staff("000050", "0101", with_user=True)
     world.staff("000051", "0101", with_user=True)
     waiting = enrollment_apply(actor=world.actor_of_staff("000050"), cohort=cohort, now=at(2, 9))
@@ -303,7 +317,8 @@ def test_a_waitlisted_volunteer_moves_up_to_applied_unless_approved(world: World
     assert waiting.status == approved.status == EnrollmentStatus.WAITLISTED
     enrollment_approve(actor=world.head_0101, enrollment=approved, now=at(3))
     approved.refresh_from_db()
-    assert approved.status == EnrollmentStatus.WAITLISTED and approved.approved_at is not None
+    assert approved.status == EnrollmentStatus.WAITLISTED
+    assert approved.approved_at is not None
     for enrollment in Enrollment.objects.filter(channel=EnrollmentChannel.APPOINTED)[:2]:
         enrollment_cancel(actor=world.dx, enrollment=enrollment, now=at(4))
     waiting.refresh_from_db()
@@ -314,12 +329,16 @@ def test_a_waitlisted_volunteer_moves_up_to_applied_unless_approved(world: World
 
 def test_reject_needs_a_reason_and_frees_the_place(world: World) -> None:
     world.staff("000060", "010101", with_user=True)
-    enrollment = enrollment_apply(actor=world.actor_of_staff("000060"), cohort=world.leader_cohort, now=at(1))
+    enrollment = enrollment_apply(
+        actor=world.actor_of_staff("000060"), cohort=world.leader_cohort, now=at(1)
+    )
     with pytest.raises(ApplicationError, match="却下の理由"):
         enrollment_reject(actor=world.head_0101, enrollment=enrollment, reason=" ", now=at(2))
     with pytest.raises(AccessDenied):
         enrollment_reject(actor=world.head_0201, enrollment=enrollment, reason="定員", now=at(2))
-    rejected = enrollment_reject(actor=world.head_0101, enrollment=enrollment, reason="業務繁忙期", now=at(2))
+    rejected = enrollment_reject(
+        actor=world.head_0101, enrollment=enrollment, reason="業務繁忙期", now=at(2)
+    )
     assert rejected.status == EnrollmentStatus.REJECTED
     assert rejected.decided_by_name == world.head_0101.audit_username
     with pytest.raises(ApplicationError, match="取消できません"):
@@ -328,13 +347,19 @@ def test_reject_needs_a_reason_and_frees_the_place(world: World) -> None:
 
 def test_cancel_by_self_head_or_dx_only(world: World) -> None:
     staff = world.staff("000061", "0201", with_user=True)
-    enrollment = enrollment_recommend(actor=world.head_0201, cohort=world.leader_cohort, staff=staff, now=at(1))
+    enrollment = enrollment_recommend(
+        actor=world.head_0201, cohort=world.leader_cohort, staff=staff, now=at(1)
+    )
     with pytest.raises(AccessDenied):
         enrollment_cancel(actor=world.head_0101, enrollment=enrollment, now=at(2))
-    cancelled = enrollment_cancel(actor=world.actor_of_staff("000061"), enrollment=enrollment, now=at(2))
+    cancelled = enrollment_cancel(
+        actor=world.actor_of_staff("000061"), enrollment=enrollment, now=at(2)
+    )
     assert cancelled.status == EnrollmentStatus.CANCELLED
     # A new enrolment after a cancellation is allowed (one *live* enrolment per cohort).
-    again = enrollment_recommend(actor=world.head_0201, cohort=world.leader_cohort, staff=staff, now=at(3))
+    again = enrollment_recommend(
+        actor=world.head_0201, cohort=world.leader_cohort, staff=staff, now=at(3)
+    )
     assert again.status == EnrollmentStatus.APPROVED
 
 
@@ -346,7 +371,8 @@ def test_template_quotas_are_copied_to_the_cohort(world: World) -> None:
     quotas = {q.channel: q for q in world.promoter_cohort.quotas.all()}
     recommended, volunteer = quotas["recommended"], quotas["volunteer"]
     assert (recommended.unit_kind, recommended.max_per_unit) == ("課", 1)
-    assert recommended.new_every_year and recommended.exclude_previous_designees
+    assert recommended.new_every_year
+    assert recommended.exclude_previous_designees
     assert recommended.label == "①推薦枠：各所属1名（毎年度新規）"
     assert volunteer.max_per_unit is None
     assert volunteer.label == "②自薦枠：意欲ある希望者（新規、複数年度での育成）"
@@ -372,7 +398,8 @@ def test_one_recommendation_per_section_a_group_member_counts_for_its_section(wo
     for number in ("000073", "000074"):
         world.staff(number, "0101", with_user=True)
         volunteer = enrollment_apply(actor=world.actor_of_staff(number), cohort=cohort, now=at(3))
-        assert volunteer.quota.channel == "volunteer" and volunteer.quota_seat is None
+        assert volunteer.quota.channel == "volunteer"
+        assert volunteer.quota_seat is None
         assert volunteer.quota_unit == world.units["0101"]
 
 
@@ -407,9 +434,12 @@ def test_a_previous_promoter_is_never_recommended(world: World) -> None:
             actor=world.head_0101, cohort=world.promoter_cohort, staff=staff, now=at(1)
         )
     # 自薦 has no such rule (複数年度での育成).
-    rows = {r.staff.number: r for r in recommendable_staff(
-        actor=world.head_0101, cohort=world.promoter_cohort, today=at(1).date()
-    ).rows}
+    rows = {
+        r.staff.number: r
+        for r in recommendable_staff(
+            actor=world.head_0101, cohort=world.promoter_cohort, today=at(1).date()
+        ).rows
+    }
     assert rows["000077"].reason == "既に指定されています（推薦枠の対象外）"
 
 
@@ -432,7 +462,10 @@ def test_recommendation_is_new_every_year(world: World) -> None:
         status=EnrollmentStatus.APPROVED,
         requested_at=timezone.make_aware(dt.datetime(2024, 5, 1, 9, 0)),
     )
-    with pytest.raises(ApplicationError, match="推薦枠は毎年度新規です: 000078 .* は第2期（2024年度）で受講しています"):
+    with pytest.raises(
+        ApplicationError,
+        match=r"推薦枠は毎年度新規です: 000078 .* は第2期（2024年度）で受講しています",
+    ):
         enrollment_recommend(
             actor=world.head_0101, cohort=world.promoter_cohort, staff=staff, now=at(1)
         )
@@ -448,7 +481,9 @@ def test_recommendable_staff_lists_the_head_unit_with_reasons(world: World) -> N
         world.promoter_cohort.pk,
     }
     enrollment_recommend(actor=world.head_0101, cohort=world.promoter_cohort, staff=a, now=at(1))
-    listed = recommendable_staff(actor=world.head_0101, cohort=world.promoter_cohort, today=at(2).date())
+    listed = recommendable_staff(
+        actor=world.head_0101, cohort=world.promoter_cohort, today=at(2).date()
+    )
     rows = {r.staff.number: r for r in listed.rows}
     assert set(rows) == {"000080", "000081"}
     assert retired.number not in rows
@@ -494,8 +529,12 @@ def test_cohort_start_moves_candidates_to_training(world: World) -> None:
     # 推薦 is closed once running; 指名 while running creates the designation in 育成中.
     late = world.staff("000092", "0101")
     with pytest.raises(ApplicationError, match="実施中のため申し込めません"):
-        enrollment_recommend(actor=world.head_0101, cohort=world.leader_cohort, staff=late, now=at(20))
-    appointed = enrollment_appoint(actor=world.dx, cohort=world.leader_cohort, staff=late, now=at(20))
+        enrollment_recommend(
+            actor=world.head_0101, cohort=world.leader_cohort, staff=late, now=at(20)
+        )
+    appointed = enrollment_appoint(
+        actor=world.dx, cohort=world.leader_cohort, staff=late, now=at(20)
+    )
     assert appointed.status == EnrollmentStatus.APPROVED  # the third of 3 places
     assert _designation(late, world.sapporo_framework).status == DesignationStatus.TRAINING
 
@@ -507,13 +546,24 @@ def test_cohort_start_moves_candidates_to_training(world: World) -> None:
 def test_enrolment_lists_follow_the_visibility_matrix(world: World) -> None:
     mine = world.staff("000100", "010101", with_user=True)
     theirs = world.staff("000101", "0201")
-    e1 = enrollment_recommend(actor=world.head_0101, cohort=world.leader_cohort, staff=mine, now=at(1))
-    e2 = enrollment_recommend(actor=world.head_0201, cohort=world.leader_cohort, staff=theirs, now=at(1))
+    e1 = enrollment_recommend(
+        actor=world.head_0101, cohort=world.leader_cohort, staff=mine, now=at(1)
+    )
+    e2 = enrollment_recommend(
+        actor=world.head_0201, cohort=world.leader_cohort, staff=theirs, now=at(1)
+    )
     today = at(2).date()
-    assert {e.pk for e in cohort_enrollments(actor=world.dx, cohort=world.leader_cohort, today=today)} == {e1.pk, e2.pk}
-    assert [e.pk for e in cohort_enrollments(actor=world.head_0101, cohort=world.leader_cohort, today=today)] == [e1.pk]
+    assert {
+        e.pk for e in cohort_enrollments(actor=world.dx, cohort=world.leader_cohort, today=today)
+    } == {e1.pk, e2.pk}
+    assert [
+        e.pk
+        for e in cohort_enrollments(actor=world.head_0101, cohort=world.leader_cohort, today=today)
+    ] == [e1.pk]
     me = world.actor_of_staff("000100")
-    assert [e.pk for e in cohort_enrollments(actor=me, cohort=world.leader_cohort, today=today)] == [e1.pk]
+    assert [
+        e.pk for e in cohort_enrollments(actor=me, cohort=world.leader_cohort, today=today)
+    ] == [e1.pk]
     assert access_enrollment_by_id(actor=me, enrollment_id=e1.pk, today=today) == e1
     for actor, enrollment_id in ((me, e2.pk), (world.head_0101, e2.pk), (world.dx, "x")):
         with pytest.raises(AccessDenied):
@@ -558,7 +608,8 @@ def _two_concurrent_recommendations() -> None:
     saved = [r for r in results if isinstance(r, Enrollment)]
     refused = [r for r in results if isinstance(r, Exception)]
     assert len(saved) == 1, results
-    assert len(refused) == 1 and isinstance(refused[0], ApplicationError), results
+    assert len(refused) == 1, results
+    assert isinstance(refused[0], ApplicationError), results
     assert refused[0].message == QUOTA_FULL
     assert Enrollment.objects.filter(cohort=cohort, quota_seat__isnull=False).count() == 1
     assert Designation.objects.filter(framework=world.aomori_framework).count() == 1

@@ -351,9 +351,9 @@ def test_a_job_of_another_organization_changes_nothing(world: World, user_with_r
     assert not Attendance.objects.exists()
 
 
-def _file(world: World, people: list[object]) -> bytes:
+def _file(people: list[object], hours: str) -> bytes:
     rows = [
-        [p.number, "C1", "1", "2025-07-10", "出席", "4"]  # type: ignore[attr-defined]
+        [p.number, "C1", "1", "2025-07-10", "出席", hours]  # type: ignore[attr-defined]
         for p in people
     ]
     return csv_bytes(rows)
@@ -364,18 +364,19 @@ def test_query_count_does_not_grow_with_the_file(world: World) -> None:
     small = add_members(world, 10, start=200)
     large = add_members(world, 100, start=300)
 
-    def queries(people: list[object]) -> int:
+    def queries(people: list[object], hours: str) -> int:
         with CaptureQueriesContext(connection) as ctx:
             attendance_import(
                 actor=world.actor,
                 organization=world.organization,
-                source=_file(world, people),
+                source=_file(people, hours),
                 filename="a.csv",
                 as_of=dt.date(2025, 9, 1),
             )
         return len(ctx.captured_queries)
 
-    assert queries(small) == queries(large)
+    assert queries(small, "4") == queries(large, "4")  # inserts
     assert Attendance.objects.count() == 110
-    # Updating them again costs the same.
-    assert queries(small) == queries(large)
+    assert queries(small, "3.5") == queries(large, "3.5")  # updates
+    assert set(Attendance.objects.values_list("hours", flat=True)) == {Decimal("3.5")}
+    assert queries(small, "3.5") == queries(large, "3.5")  # nothing to write

@@ -53,7 +53,12 @@ from hagukumi.training.tests.test_enrolment import _framework, _user_actor, buil
 SAPPORO = "002_4d04818ec15f2553.txt"
 KITAKYUSHU = "003_7c1bdbfa22e4fb34.txt"
 AOMORI = "004_bbc9afb52334891c.txt"
-TEMPLATE_CODES = ["aomori-dx-promoter", "kitakyushu-tiered", "kitakyushu-tracks", "sapporo-dx-leader"]
+TEMPLATE_CODES = [
+    "aomori-dx-promoter",
+    "kitakyushu-tiered",
+    "kitakyushu-tracks",
+    "sapporo-dx-leader",
+]
 
 
 # ---------------------------------------------------------------------------
@@ -95,7 +100,8 @@ def test_every_item_cites_its_seed_and_section() -> None:
         items = [template, *template.courses, *template.programs]
         items += [p for program in template.programs for p in (*program.phases, *program.quotas)]
         for item in items:
-            assert item.source.file and item.source.section, item
+            assert item.source.file, item
+            assert item.source.section, item
 
 
 def test_sapporo_programme_is_38_hours_with_10_days_in_person() -> None:
@@ -114,7 +120,8 @@ def test_sapporo_programme_is_38_hours_with_10_days_in_person() -> None:
         ("通年", "自己啓発（任意）"),
     ]
     self_study = program.phases[-1]
-    assert not self_study.required and not self_study.counted
+    assert not self_study.required
+    assert not self_study.counted
     assert template.course(self_study.course).planned_hours is None
     practice = program.phases[3]
     assert (practice.group_size_min, practice.group_size_max) == (5, 6)
@@ -127,7 +134,11 @@ def test_sapporo_programme_is_38_hours_with_10_days_in_person() -> None:
 
 def test_kitakyushu_and_aomori_templates_keep_the_seed_texts() -> None:
     tiered = program_template_by_code("kitakyushu-tiered")
-    assert [c.audience_text for c in tiered.courses] == ["新規採用", "採用3年次", "新任部長・課長等"]
+    assert [c.audience_text for c in tiered.courses] == [
+        "新規採用",
+        "採用3年次",
+        "新任部長・課長等",
+    ]
     assert {c.purpose for c in tiered.courses} == {"DXの考え方の浸透やデジタルリテラシーの向上"}
     assert all(c.planned_hours is None and not c.sessions for c in tiered.courses)
     assert [c.audience_rule for c in tiered.courses] == [
@@ -161,7 +172,9 @@ def test_a_bad_template_file_is_refused_naming_the_item(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    with pytest.raises(ApplicationError, match="broken.toml 研修 DXL-02: planned_hours は文字列の10進数"):
+    with pytest.raises(
+        ApplicationError, match=r"broken\.toml 研修 DXL-02: planned_hours は文字列の10進数"
+    ):
         program_template_read(bad)
 
 
@@ -179,14 +192,18 @@ def test_adoption_creates_courses_programme_and_phases(world: Any) -> None:
     assert program.framework == world.sapporo_framework
     assert (program.talent_type_code, program.template_code) == ("dx-leader", "sapporo-dx-leader")
     assert program.source.startswith(f"seeds/{SAPPORO} ")
-    courses = Course.objects.filter(organization=world.organization, template_code="sapporo-dx-leader")
+    courses = Course.objects.filter(
+        organization=world.organization, template_code="sapporo-dx-leader"
+    )
     assert sorted(c.code for c in courses) == [f"DXL-0{i}" for i in range(1, 7)]
     assert CourseCompetency.objects.filter(course__in=courses).count() == 8
     plan = program_plan(actor=world.dx, program=program)
     assert plan.required_hours == Decimal(38)
     assert plan.in_person_sessions == 10
     assert plan.talent_type_name == "②DX推進リーダー"
-    events = AuditEvent.objects.filter(target_type="training.Program", action=AuditEvent.Action.CREATE)
+    events = AuditEvent.objects.filter(
+        target_type="training.Program", action=AuditEvent.Action.CREATE
+    )
     assert events.filter(detail__template="sapporo-dx-leader").exists()
 
 
@@ -195,7 +212,9 @@ def test_a_cohort_gets_the_planned_sessions(world: Any) -> None:
     sessions = Session.objects.filter(cohort=cohort)
     assert sessions.count() == 11  # 1 + 3 + 3 + 3 + 1; 自己啓発 has none
     assert all(s.date is None and s.fiscal_year == 2025 for s in sessions)
-    titles = list(sessions.filter(course__code="DXL-04").order_by("number").values_list("title", flat=True))
+    titles = list(
+        sessions.filter(course__code="DXL-04").order_by("number").values_list("title", flat=True)
+    )
     assert titles == ["企画立案と要件定義", "各自構築", "共同構築"]
     plan = cohort_plan(actor=world.dx, cohort=cohort)
     assert plan.required_hours == Decimal(38)
@@ -271,7 +290,9 @@ def test_kitakyushu_tracks_map_onto_the_levels(world: Any) -> None:
         ("kitakyushu-bronze", "bronze"),
     ]
     gold = adoption.programs[0]
-    assert list(ProgramPhase.objects.filter(program=gold).values_list("course__code", flat=True)) == [
+    assert list(
+        ProgramPhase.objects.filter(program=gold).values_list("course__code", flat=True)
+    ) == [
         "KIT-GOLD-1",
         "KIT-GOLD-2",
     ]
@@ -283,22 +304,50 @@ def test_kitakyushu_tracks_map_onto_the_levels(world: Any) -> None:
 
 def test_tiered_courses_need_no_framework_and_compute_their_audience(world: Any) -> None:
     adoption = program_template_adopt(actor=world.dx, template_code="kitakyushu-tiered")
-    assert adoption.framework is None and adoption.programs == []
+    assert adoption.framework is None
+    assert adoption.programs == []
     new_hires, third_year, managers = adoption.courses
-    assert new_hires.planned_hours is None and new_hires.purpose == "DXの考え方の浸透やデジタルリテラシーの向上"
+    assert new_hires.planned_hours is None
+    assert new_hires.purpose == "DXの考え方の浸透やデジタルリテラシーの向上"
     org, unit = world.organization, world.units["0101"]
-    hired = [StaffFactory(organization=org, unit=unit, hired_on=dt.date(2026, 4, 1)) for _ in range(2)]
+    hired = [
+        StaffFactory(organization=org, unit=unit, hired_on=dt.date(2026, 4, 1)) for _ in range(2)
+    ]
     StaffFactory(organization=org, unit=unit, hired_on=dt.date(2025, 4, 1))
     third = StaffFactory(organization=org, unit=unit, hired_on=dt.date(2024, 10, 1))
-    new_head = StaffFactory(organization=org, unit=unit, position="課長", hired_on=dt.date(2000, 4, 1))
-    Assignment.objects.create(staff=new_head, unit=unit, position="係長", starts_on=dt.date(2020, 4, 1), ends_on=dt.date(2026, 3, 31))
-    Assignment.objects.create(staff=new_head, unit=unit, position="課長", starts_on=dt.date(2026, 4, 1))
-    old_head = StaffFactory(organization=org, unit=world.units["0201"], position="課長", hired_on=dt.date(1995, 4, 1))
-    Assignment.objects.create(staff=old_head, unit=world.units["0201"], position="課長", starts_on=dt.date(2022, 4, 1))
+    new_head = StaffFactory(
+        organization=org, unit=unit, position="課長", hired_on=dt.date(2000, 4, 1)
+    )
+    Assignment.objects.create(
+        staff=new_head,
+        unit=unit,
+        position="係長",
+        starts_on=dt.date(2020, 4, 1),
+        ends_on=dt.date(2026, 3, 31),
+    )
+    Assignment.objects.create(
+        staff=new_head, unit=unit, position="課長", starts_on=dt.date(2026, 4, 1)
+    )
+    old_head = StaffFactory(
+        organization=org, unit=world.units["0201"], position="課長", hired_on=dt.date(1995, 4, 1)
+    )
+    Assignment.objects.create(
+        staff=old_head, unit=world.units["0201"], position="課長", starts_on=dt.date(2022, 4, 1)
+    )
     moved = StaffFactory(organization=org, unit=unit, position="課長", hired_on=dt.date(1995, 4, 1))
-    Assignment.objects.create(staff=moved, unit=world.units["0201"], position="課長", starts_on=dt.date(2023, 4, 1), ends_on=dt.date(2026, 3, 31))
-    Assignment.objects.create(staff=moved, unit=unit, position="課長", starts_on=dt.date(2026, 4, 1))
-    StaffFactory(organization=org, unit=unit, hired_on=dt.date(2026, 4, 1), retired_on=dt.date(2026, 3, 31))
+    Assignment.objects.create(
+        staff=moved,
+        unit=world.units["0201"],
+        position="課長",
+        starts_on=dt.date(2023, 4, 1),
+        ends_on=dt.date(2026, 3, 31),
+    )
+    Assignment.objects.create(
+        staff=moved, unit=unit, position="課長", starts_on=dt.date(2026, 4, 1)
+    )
+    StaffFactory(
+        organization=org, unit=unit, hired_on=dt.date(2026, 4, 1), retired_on=dt.date(2026, 3, 31)
+    )
 
     def numbers(course: Course, actor: Any = None) -> list[str]:
         rows = course_audience(actor=actor or world.dx, course=course, fiscal_year=2026)
@@ -315,7 +364,11 @@ def test_tiered_courses_need_no_framework_and_compute_their_audience(world: Any)
     with pytest.raises(AccessDenied):
         course_audience(actor=staff_actor, course=new_hires, fiscal_year=2026)
     with pytest.raises(AccessDenied):
-        course_audience(actor=_user_actor(OrganizationFactory(), Role.DX_OFFICE), course=new_hires, fiscal_year=2026)
+        course_audience(
+            actor=_user_actor(OrganizationFactory(), Role.DX_OFFICE),
+            course=new_hires,
+            fiscal_year=2026,
+        )
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.VIEW, target_repr__startswith="受講対象者 KIT-TIER-1"
     ).exists()
@@ -368,11 +421,16 @@ def test_groups_of_five_to_six_formed_from_the_cohort(world: Any) -> None:
     assert sizes == [6, 6, 6, 6, 6, 5]
     # People of one 課 are spread: 人事課 (0101 and its 係) has 18 of the 35, at most 3 a group.
     for group in groups:
-        codes = [m.enrollment.staff.unit.code for m in group.memberships.select_related("enrollment__staff__unit")]
+        codes = [
+            m.enrollment.staff.unit.code
+            for m in group.memberships.select_related("enrollment__staff__unit")
+        ]
         assert sum(code.startswith("0101") for code in codes) <= 4
     rows = cohort_groups(actor=world.dx, cohort=world.leader_cohort, phase=_practice(world))
     assert [len(r.members) for r in rows] == sizes
-    head_rows = cohort_groups(actor=world.head_0201, cohort=world.leader_cohort, phase=_practice(world))
+    head_rows = cohort_groups(
+        actor=world.head_0201, cohort=world.leader_cohort, phase=_practice(world)
+    )
     assert sum(len(r.members) for r in head_rows) == 8  # 0201 members only
     # Forming again replaces the groups.
     cohort_groups_form(actor=world.dx, cohort=world.leader_cohort, phase=_practice(world))
@@ -387,13 +445,17 @@ def test_nineteen_cannot_be_split_and_are_grouped_by_hand(world: Any) -> None:
     assert not CohortGroup.objects.exists()
     ids = [e.pk for e in members]
     with pytest.raises(ApplicationError, match="どのグループにも入っていない受講者がいます"):
-        cohort_groups_set(actor=world.dx, cohort=world.leader_cohort, phase=phase, groups=[ids[:10]])
+        cohort_groups_set(
+            actor=world.dx, cohort=world.leader_cohort, phase=phase, groups=[ids[:10]]
+        )
     with pytest.raises(ApplicationError, match="グループ1とグループ2の両方"):
         cohort_groups_set(
             actor=world.dx, cohort=world.leader_cohort, phase=phase, groups=[ids[:10], ids[9:]]
         )
     with pytest.raises(AccessDenied):
-        cohort_groups_set(actor=world.head_0101, cohort=world.leader_cohort, phase=phase, groups=[ids])
+        cohort_groups_set(
+            actor=world.head_0101, cohort=world.leader_cohort, phase=phase, groups=[ids]
+        )
     groups = cohort_groups_set(
         actor=world.dx,
         cohort=world.leader_cohort,
@@ -403,7 +465,9 @@ def test_nineteen_cannot_be_split_and_are_grouped_by_hand(world: Any) -> None:
     assert [g.memberships.count() for g in groups] == [5, 5, 5, 4]
     assert CohortGroupMembership.objects.filter(phase=phase).count() == 19
     with pytest.raises(ApplicationError, match="グループ人数の決まりがありません"):
-        cohort_groups_form(actor=world.dx, cohort=world.leader_cohort, phase=world.sapporo.phases.get(order=1))
+        cohort_groups_form(
+            actor=world.dx, cohort=world.leader_cohort, phase=world.sapporo.phases.get(order=1)
+        )
 
 
 def test_other_organization_cannot_touch_groups(world: Any) -> None:

@@ -18,9 +18,7 @@ HEAD_PATTERN = re.compile(r"^(\d+):([0-9a-f]{64})$")
 
 
 class Command(BaseCommand):
-    help = (
-        "監査ログのハッシュの連鎖を確かめ、改ざん・削除・挿入された最初の記録を報告します。"
-    )
+    help = "監査ログのハッシュの連鎖を確かめ、改ざん・削除・挿入された最初の記録を報告します。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -36,7 +34,8 @@ class Command(BaseCommand):
             match = HEAD_PATTERN.match(expect_head.strip().lower())
             if match is None:
                 raise CommandError(
-                    "--expect-head は「ID:ハッシュ」（例: 120:3fa2…、ハッシュは64桁）で指定してください。"
+                    "--expect-head は「ID:ハッシュ」（例: 120:3fa2…、ハッシュは64桁）"
+                    "で指定してください。"
                 )
             expected = (int(match[1]), match[2])
         report = chain_verify(using=database, expect_head=expected)

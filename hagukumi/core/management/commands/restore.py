@@ -1,4 +1,4 @@
-"""`hagukumi restore FILE`: replace the whole SQLite database with a backup made by `hagukumi backup`.
+"""`hagukumi restore FILE`: replace the whole SQLite database with a `hagukumi backup` file.
 
 Asks for confirmation unless --yes / --noinput. Refused while an import job
 runs; stop the web server and `run_jobs` first. On PostgreSQL it prints the
@@ -59,5 +59,7 @@ class Command(BaseCommand):
                 "あります。hagukumi migrate を実行してください。"
             )
         if summary.chain.problem is not None:
-            raise CommandError(f"復元したデータの監査ログに問題があります: {summary.chain.problem.message}")
+            raise CommandError(
+                f"復元したデータの監査ログに問題があります: {summary.chain.problem.message}"
+            )
         self.stdout.write(f"監査ログの連鎖を確認しました（{summary.chain.rows} 件）。")
