@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "hagukumi.core.middleware.PrivateResponseMiddleware",
     "hagukumi.core.middleware.IdleSessionTimeoutMiddleware",
     "hagukumi.core.middleware.TenantMiddleware",
+    "hagukumi.core.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hagukumi.core.middleware.ContentSecurityPolicyMiddleware",

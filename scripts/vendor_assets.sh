@@ -11,6 +11,7 @@ set -euo pipefail
 DESIGN_TOKENS_VERSION="1.1.9"   # @digital-go-jp/design-tokens (MIT)
 HTMX_VERSION="2.0.11"           # htmx.org, newest 2.0.x (0BSD)
 AXE_VERSION="4.14.1"            # axe-core (MPL-2.0), loaded by the browser tests only
+NOTO_SANS_JP_VERSION="5.3.1"    # @fontsource-variable/noto-sans-jp (OFL-1.1), the web font
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 static="$root/hagukumi/static/vendor"
@@ -40,7 +41,15 @@ mkdir -p "$root/tests/e2e/vendor/axe-core"
 cp "$pkg/axe.min.js" "$root/tests/e2e/vendor/axe-core/axe.min.js"
 cp "$pkg/LICENSE" "$root/tests/e2e/vendor/axe-core/LICENSE"
 
-echo "vendored: design-tokens $DESIGN_TOKENS_VERSION, htmx $HTMX_VERSION, axe-core $AXE_VERSION"
+pkg="$(unpack "@fontsource-variable/noto-sans-jp@$NOTO_SANS_JP_VERSION" noto)"
+rm -rf "$static/noto-sans-jp"
+mkdir -p "$static/noto-sans-jp/files"
+cp "$pkg/index.css" "$static/noto-sans-jp/noto-sans-jp.css"
+cp "$pkg"/files/*.woff2 "$static/noto-sans-jp/files/"
+cp "$pkg/LICENSE" "$static/noto-sans-jp/LICENSE"
+
+echo "vendored: design-tokens $DESIGN_TOKENS_VERSION, htmx $HTMX_VERSION, axe-core $AXE_VERSION, noto-sans-jp $NOTO_SANS_JP_VERSION"
 # For the table in hagukumi/static/vendor/README.md:
 (cd "$root" && sha256sum hagukumi/static/vendor/design-tokens/tokens.css \
-  hagukumi/static/vendor/htmx/htmx.min.js tests/e2e/vendor/axe-core/axe.min.js)
+  hagukumi/static/vendor/htmx/htmx.min.js tests/e2e/vendor/axe-core/axe.min.js \
+  hagukumi/static/vendor/noto-sans-jp/noto-sans-jp.css)

@@ -32,10 +32,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db.models import Manager, Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
-from django.utils.http import MAX_URL_LENGTH, urlencode
+from django.utils.http import MAX_URL_LENGTH
 
 from hagukumi.core.errors import AccessDenied, ApplicationError
 from hagukumi.core.models import Role
@@ -135,14 +135,19 @@ def capped_next(target: str) -> str:
     return target if len(target) <= NEXT_MAX_LENGTH else ""
 
 
-def _with_next(url: str, target: str) -> str:
-    return f"{url}?{urlencode({'next': target})}" if target else url
+def _with_next(url: str, target: str, *, safe: str = "") -> str:
+    if not target:
+        return url
+    query = QueryDict(mutable=True)
+    query["next"] = target
+    return f"{url}?{query.urlencode(safe=safe)}"
 
 
 def login_redirect(request: HttpRequest) -> HttpResponse:
     """The answer to an anonymous request: the login page, coming back here afterwards
     (as far as the address can be kept). For htmx, an HX-Redirect there."""
-    url = _with_next(resolve_url(settings.LOGIN_URL), return_path(request))
+    # As Django's redirect_to_login writes it (slashes left as they are).
+    url = _with_next(resolve_url(settings.LOGIN_URL), return_path(request), safe="/")
     if is_htmx(request):
         # htmx would follow a 302 and swap the login page into the target.
         return HttpResponse(headers={"HX-Redirect": url})

@@ -252,9 +252,14 @@ def old_password_locked_message() -> str:
 
 
 def password_change(*, request: HttpRequest, user: User, new_password: str) -> None:
-    """Set the user's new password (validated by the form), keep them logged in, audit it."""
+    """Set the user's new password (validated by the form), keep them logged in, audit it.
+
+    It also lifts `must_change_password` (a one-time password's forced change, ADR 0009).
+    """
     user.set_password(new_password)
-    user.save(update_fields=["password"])
+    user.must_change_password = False
+    user.initial_password_pending = False
+    user.save(update_fields=["password", "must_change_password", "initial_password_pending"])
     update_session_auth_hash(request, user)
     audit_record(
         request=request,

@@ -123,6 +123,20 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
             raise forms.ValidationError(exc.message, code="password_incorrect") from exc
         return old_password
 
+    def clean(self) -> dict[str, Any]:
+        """Also refuse keeping the current one (a one-time password must really change)."""
+        cleaned: dict[str, Any] = super().clean()
+        new_password = cleaned.get("new_password1")
+        if new_password and new_password == cleaned.get("old_password"):
+            self.add_error(
+                "new_password1",
+                forms.ValidationError(
+                    "現在のパスワードとは異なるパスワードにしてください。",
+                    code="password_unchanged",
+                ),
+            )
+        return cleaned
+
 
 class AuditSearchForm(Form):
     date_from = forms.DateField(

@@ -8,7 +8,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 
@@ -21,6 +23,7 @@ from hagukumi.core.audit import (
 from hagukumi.core.errors import AccessDenied
 from hagukumi.core.models import AuditEvent
 from hagukumi.core.tenancy import SESSION_ORGANIZATION_KEY, Actor, actor_for
+from hagukumi.core.web import is_htmx
 
 _LAST_SEEN_KEY = "hagukumi_last_seen"
 # Set in the (new, anonymous) session after an idle logout; the login page pops it.
@@ -150,3 +153,47 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a user who must change their password to the password page first (ADR 0009).
+
+    A new account (one-time password) and an account the administrator reset carry
+    `User.must_change_password`; until the password is changed every page answers
+    with a redirect to `core:password_change` (htmx: an HX-Redirect; the API: 403
+    with the reason). The password page itself, logout, the health check and static
+    files stay reachable.
+    """
+
+    MESSAGE = "パスワードを変更してください。初回ログイン時や管理者による再設定の後は変更が必要です。"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not self._exempt(request.path)
+        ):
+            return self._redirect(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        exempt = {
+            reverse("core:password_change"),
+            reverse("core:logout"),
+            reverse("core:health"),
+        }
+        static = settings.STATIC_URL or "/static/"
+        return path in exempt or path.startswith(static)
+
+    def _redirect(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": self.MESSAGE}, status=403)
+        url = reverse("core:password_change")
+        if is_htmx(request):
+            return HttpResponse(headers={"HX-Redirect": url})
+        return redirect(url)

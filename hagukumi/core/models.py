@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 from django.contrib.auth.models import AbstractUser
 from django.db import models, router, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class TimeStampedModel(models.Model):
@@ -30,6 +31,15 @@ class User(AbstractUser):
     display_name = models.CharField("表示名", max_length=100, blank=True)
     failed_login_count = models.PositiveSmallIntegerField("連続ログイン失敗回数", default=0)
     locked_until = models.DateTimeField("ロック解除日時", null=True, blank=True)
+    # Set for a new account and after a reset by the administrator: the next request
+    # after login goes to the password page (core.middleware.PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField("次回ログイン時にパスワード変更", default=False)
+    # A new account whose one-time password has not been issued yet (ADR 0009): the
+    # administrator downloads it once, and only then is a password set.
+    initial_password_pending = models.BooleanField("初期パスワード未発行", default=False)
+    # Bumped to end every session of the user at once (deactivation, password reset):
+    # it is part of the session hash Django checks on every request.
+    session_version = models.PositiveIntegerField("セッション世代", default=0)
 
     class Meta:
         verbose_name = "利用者"
@@ -38,6 +48,30 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def audit_label(self) -> str:
+        """The audit log's 「対象」: 「利用者 yamada（山田 太郎）」."""
+        if self.display_name:
+            return f"利用者 {self.username}（{self.display_name}）"
+        return f"利用者 {self.username}"
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session hash (over the password), with `session_version` mixed in.
+
+        Version 0 gives Django's own hash, so sessions made before the field existed
+        stay valid; any bump makes every existing session of the user fail the check
+        Django runs on each request (django.contrib.auth.get_user), i.e. logs them out.
+        """
+        base = super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        if not self.session_version:
+            return str(base)
+        return salted_hmac(
+            "hagukumi.core.User.session_version",
+            f"{base}:{self.session_version}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Role(models.TextChoices):
@@ -73,6 +107,12 @@ class Membership(TimeStampedModel):
         verbose_name="所属",
         help_text="所属長の場合のみ。その所属と配下が対象です。",
     )
+    # The fiscal years (年度) the role is held in; empty: from always / until further
+    # notice. A 所属長 moves with the 4月1日 switch: the old row ends at FY N-1 and a new
+    # one on the unit of FY N starts at N (ADR 0009). Rights count only the rows in
+    # force in the current 年度 (core.tenancy.actor_for).
+    fiscal_year_from = models.PositiveSmallIntegerField("開始年度", null=True, blank=True)
+    fiscal_year_to = models.PositiveSmallIntegerField("終了年度", null=True, blank=True)
 
     class Meta:
         verbose_name = "役割の割当"
@@ -97,10 +137,33 @@ class Membership(TimeStampedModel):
                 | (~models.Q(role="unit_head") & models.Q(unit__isnull=True)),
                 name="membership_unit_only_for_unit_head",
             ),
+            models.CheckConstraint(
+                condition=models.Q(fiscal_year_from__isnull=True)
+                | models.Q(fiscal_year_to__isnull=True)
+                | models.Q(fiscal_year_to__gte=models.F("fiscal_year_from")),
+                name="membership_fiscal_year_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} / {self.get_role_display()}"
+
+    def is_in_force(self, fiscal_year: int) -> bool:
+        """Whether the role is held in `fiscal_year` (its FY bounds cover it)."""
+        return (self.fiscal_year_from is None or self.fiscal_year_from <= fiscal_year) and (
+            self.fiscal_year_to is None or fiscal_year <= self.fiscal_year_to
+        )
+
+
+def membership_in_force(fiscal_year: int, prefix: str = "") -> models.Q:
+    """Q for memberships held in `fiscal_year` (`prefix`: "memberships__" from User)."""
+    return (
+        models.Q(**{f"{prefix}fiscal_year_from__isnull": True})
+        | models.Q(**{f"{prefix}fiscal_year_from__lte": fiscal_year})
+    ) & (
+        models.Q(**{f"{prefix}fiscal_year_to__isnull": True})
+        | models.Q(**{f"{prefix}fiscal_year_to__gte": fiscal_year})
+    )
 
 
 class AuditLogAppendOnlyError(Exception):

@@ -15,6 +15,15 @@ Several tables in one machine-readable workbook (one a sheet; see
         filename="人材育成状況.xlsx",
     )
 
+An import template for users to fill in (a 記入例 row the importer skips, Text
+format on code columns, and a 「選択肢」 sheet with drop-down lists):
+
+    return template_response(STAFF_COLUMNS, sample={...}, filename="職員名簿_ひな形.xlsx")
+
+Every xlsx sheet formats its columns by kind, also below the last row, so what a
+user types later keeps its form: code and text columns are Text ("@"; Excel's
+General format would turn a typed 020201 into 20201), date columns dates.
+
 Rows are mappings (field -> value) or objects (attribute per field; a dotted
 field such as "unit.code" follows attributes). Text cells that start with
 = + - @ tab or CR get a leading ' against formula injection (the importer drops
@@ -41,7 +50,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from hagukumi.core.errors import ApplicationError
-from hagukumi.core.tabular_import import Column, RowError
+from hagukumi.core.tabular_import import SAMPLE_MARK, Column, RowError
 from hagukumi.core.tabular_import.columns import check_columns
 
 ExportFormat = Literal["xlsx", "csv"]
@@ -50,6 +59,8 @@ CsvEncoding = Literal["utf-8-sig", "cp932"]
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER_FORMATS = {"code": "@", "yen": "#,##0", "int": "0"}
+# The format of a whole column (what Excel gives a cell typed there later).
+_COLUMN_FORMATS = {"code": "@", "text": "@", "yen": "#,##0", "int": "0"}
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -360,13 +371,20 @@ def _append_sheet(
     sheet = book.create_sheet(title=title)
     sheet.freeze_panes = "A2"
     headers: list[str] = []
+    column_formats: list[str | None] = []
     for column in columns:
         headers.append(column.header)
+        column_formats.append(_column_format(column, date_format))
         if column.field in wareki:
             headers.append(column.header + WAREKI_SUFFIX)
-    for index, heading in enumerate(headers, start=1):
-        width = max(8, min(40, _display_width(heading) + 2))
-        sheet.column_dimensions[get_column_letter(index)].width = width
+            column_formats.append("@")
+    for index, (heading, column_format) in enumerate(
+        zip(headers, column_formats, strict=True), start=1
+    ):
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = max(8, min(40, _display_width(heading) + 2))
+        if column_format is not None:
+            dimension.number_format = column_format
     bold = Font(bold=True)
     header = []
     for heading in headers:
@@ -416,6 +434,138 @@ def _append_sheet(
                 out.append(_wareki_text(value))
         sheet.append(out)
     return errors
+
+
+def _column_format(column: Column, date_format: str) -> str | None:
+    """The number format of a column as a whole: Text for codes and text, dates, numbers."""
+    if column.kind == "date":
+        return date_format
+    return _COLUMN_FORMATS.get(column.kind)
+
+
+# ----------------------------------------------------------------------- templates
+
+CHOICES_SHEET = "選択肢"
+SAMPLE_NOTE = "この行は記入例です。取り込むときは読み飛ばします（消しても構いません）。"
+_LAST_ROW = 1_048_576  # Excel's last row: the lists and formats cover every row typed
+_SAMPLE_FONT_COLOR = "595959"  # grey with a contrast of 7:1 on white
+
+
+def write_template(
+    columns: Sequence[Column],
+    *,
+    sample: Mapping[str, object] | None = None,
+    sheet_title: str = "Sheet1",
+    lists: Collection[str] | None = None,
+) -> bytes:
+    """An import template (xlsx) that reads straight back in.
+
+    The first sheet (the active one, which the importer reads) has the header
+    row, then, given ``sample`` (field -> value, as for a row of ``write_table``),
+    one example row whose first cell is 「記入例」 (``SAMPLE_MARK``: the
+    importer skips such rows, so the untouched template imports no rows). Its
+    columns are formatted by kind down to Excel's last row: Text for code and
+    text columns (020201 stays 020201), dates for date columns. Choice columns
+    (those of ``lists``, by field; every one when None) get their labels on a
+    「選択肢」 sheet and a drop-down list (data validation) referring to it.
+    """
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    cols = tuple(columns)
+    check_columns(cols)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _sheet_title(sheet_title)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    shown: list[Any] = []
+    if sample is not None:
+        shown = [_cell(c, _choice_labels(c), _get(sample, c.field)) for c in cols]
+        shown[0] = SAMPLE_MARK
+    for index, column in enumerate(cols, start=1):
+        letter = get_column_letter(index)
+        column_format = _column_format(column, _DATE_FORMAT)
+        dimension = sheet.column_dimensions[letter]
+        widest = max(
+            _display_width(column.header),
+            _display_width(str(shown[index - 1])) if shown and shown[index - 1] else 0,
+        )
+        dimension.width = max(8, min(40, widest + 2))
+        if column_format is not None:
+            dimension.number_format = column_format
+        header = sheet.cell(row=1, column=index, value=_xml_text(column.header))
+        header.data_type = "s"
+        header.font = bold
+        if shown:
+            value = shown[index - 1]
+            cell = sheet.cell(row=2, column=index, value=_template_value(value))
+            if isinstance(value, str):
+                cell.data_type = "s"  # a value, never a formula
+            cell.font = Font(italic=True, color=_SAMPLE_FONT_COLOR)
+            if isinstance(value, dt.date):
+                cell.number_format = _DATE_FORMAT
+            elif column_format is not None:
+                cell.number_format = column_format
+    if shown:
+        sheet["A2"].comment = Comment(SAMPLE_NOTE, "はぐくみ")
+    listed = [
+        (index, c)
+        for index, c in enumerate(cols, start=1)
+        if c.kind == "choice" and (lists is None or c.field in lists)
+    ]
+    if listed:
+        choices = book.create_sheet(CHOICES_SHEET)
+        for number, (index, column) in enumerate(listed, start=1):
+            letter = get_column_letter(number)
+            labels = list(dict.fromkeys(_choice_labels(column).values()))
+            header = choices.cell(row=1, column=number, value=_xml_text(column.header))
+            header.data_type = "s"
+            header.font = bold
+            for row, label in enumerate(labels, start=2):
+                cell = choices.cell(row=row, column=number, value=_xml_text(label))
+                cell.data_type = "s"
+                cell.number_format = "@"
+            widest = max(_display_width(t) for t in (column.header, *labels))
+            choices.column_dimensions[letter].width = max(8, min(40, widest + 2))
+            validation = DataValidation(
+                type="list",
+                formula1=f"'{CHOICES_SHEET}'!${letter}$2:${letter}${len(labels) + 1}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="stop",
+                errorTitle="選択肢にない値です",
+                error=f"「{CHOICES_SHEET}」シートの「{column.header}」から選んでください。",
+            )
+            target = get_column_letter(index)
+            validation.add(f"{target}2:{target}{_LAST_ROW}")
+            sheet.add_data_validation(validation)
+        choices.freeze_panes = "A2"
+    book.active = 0
+    return _saved(book)
+
+
+def template_response(
+    columns: Sequence[Column],
+    *,
+    filename: str,
+    sample: Mapping[str, object] | None = None,
+    sheet_title: str = "Sheet1",
+    lists: Collection[str] | None = None,
+) -> HttpResponse:
+    """``write_template`` as a download."""
+    data = write_template(columns, sample=sample, sheet_title=sheet_title, lists=lists)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+def _template_value(value: Any) -> Any:
+    return _xml_text(value) if isinstance(value, str) else value
 
 
 def _number(column: Column, value: Any) -> int | float | Decimal | None:

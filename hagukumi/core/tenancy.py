@@ -27,7 +27,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from hagukumi.core.models import Membership, Role
+from django.utils import timezone
+
+from hagukumi.core.models import Membership, Role, membership_in_force
+from hagukumi.core.wareki import fiscal_year_of
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -131,11 +134,17 @@ class Actor:
         return len(self.organizations) > 1
 
 
+def _memberships_in_force(user: User) -> Any:
+    """The user's memberships held in the current 年度 (their FY bounds cover it)."""
+    fiscal_year = fiscal_year_of(timezone.localdate())
+    return Membership.objects.filter(user=user).filter(membership_in_force(fiscal_year))
+
+
 def organizations_of(user: User) -> list[Any]:
-    """The 団体 a user holds any role in, in a stable order."""
+    """The 団体 a user holds any role in (this 年度), in a stable order."""
     seen: dict[int, Any] = {}
     for m in (
-        Membership.objects.filter(user=user)
+        _memberships_in_force(user)
         .select_related("organization__prefecture")
         .order_by("organization_id", "role")
     ):
@@ -144,9 +153,13 @@ def organizations_of(user: User) -> list[Any]:
 
 
 def actor_for(user: User, organization_id: int | None = None) -> Actor:
-    """Build the actor for `user` in `organization_id` (default: their first 団体). One query."""
+    """Build the actor for `user` in `organization_id` (default: their first 団体). One query.
+
+    Only memberships in force in the current 年度 count (a 所属長 prepared for next
+    year gets its rights on 4月1日, ADR 0009).
+    """
     memberships = list(
-        Membership.objects.filter(user=user)
+        _memberships_in_force(user)
         .select_related("organization__prefecture")
         .order_by("organization_id", "role")
     )

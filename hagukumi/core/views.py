@@ -165,11 +165,14 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
     done = False
+    # A one-time password (new account, reset by the administrator) must be changed first.
+    must_change = user.must_change_password
     if request.method == "POST" and form.is_valid():
         password_change(request=request, user=user, new_password=form.cleaned_data["new_password1"])
         form = PasswordChangeForm(user)
         done = True
-    return render(request, "core/password_change.html", {"form": form, "done": done})
+    context = {"form": form, "done": done, "must_change": must_change and not done}
+    return render(request, "core/password_change.html", context)
 
 
 @role_required(Role.SYSTEM_ADMIN)

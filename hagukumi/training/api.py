@@ -423,11 +423,16 @@ def reject(request: HttpRequest, enrollment_id: int, payload: ReasonIn) -> dict[
     url_name="training_cancel",
     summary="取り消す",
 )
-def cancel(request: HttpRequest, enrollment_id: int, payload: ReasonIn) -> dict[str, Any]:
+def cancel(
+    request: HttpRequest, enrollment_id: int, payload: ReasonIn | None = None
+) -> dict[str, Any]:
     """本人・所属長・DX推進担当が取り消せます。待機の先頭が繰り上がります。"""
     actor, enrollment = _enrollment(request, enrollment_id)
     return _enrollment_json(
         enrollment_cancel(
-            actor=actor, enrollment=enrollment, reason=payload.reason, now=timezone.now()
+            actor=actor,
+            enrollment=enrollment,
+            reason=payload.reason if payload is not None else "",
+            now=timezone.now(),
         )
     )

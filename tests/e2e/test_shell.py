@@ -95,8 +95,10 @@ def test_demo_organization_is_marked(page: Any, login_as: Any) -> None:
     demo = OrganizationFactory(name="デモ市", is_demo=True, code=None)
     login_as(Role.STAFF, org=demo)
 
-    badge = page.locator("header.site-header .badge[data-tone='demo']")
-    assert badge.inner_text() == "デモ"
+    # The one display name of the 団体 says デモ in the header as on every page.
+    header = page.locator("header.site-header .site-header__organization")
+    assert header.inner_text().strip() == "デモ市（デモ）"
+    assert demo.display_name == "デモ市（デモ）"
 
 
 def test_wrong_password_shows_a_japanese_error(page: Any, user_with_role: Any) -> None:

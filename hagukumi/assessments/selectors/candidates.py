@@ -71,7 +71,7 @@ from hagukumi.training.selectors.certification_facts import (
     PhaseRow,
     attendance_hours,
     completion_staff_ids,
-    course_completion_facts,
+    course_completion_masks,
     next_sessions,
     program_ids_for_talent_type,
     program_phase_rows,
@@ -93,7 +93,7 @@ _OP_FAILED = {">=": "<", ">": "≤"}
 _TRAINING_STATUSES = (DesignationStatus.CANDIDATE, DesignationStatus.TRAINING)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """Why one clause is not met for one person (`order`: the clause's, not shown)."""
 
@@ -245,6 +245,7 @@ class _Plan:
     def __init__(self, clause: RuleClause, ctx: _Context) -> None:
         self.clause = clause
         self.ctx = ctx
+        self._reasons: dict[tuple[Any, ...], Reason] = {}
 
     def population(self) -> list[QuerySet[Any]]:
         return []
@@ -252,22 +253,33 @@ class _Plan:
     def load(self) -> None:  # pragma: no cover - every plan overrides
         raise NotImplementedError
 
+    def met_ids(self) -> set[int]:  # pragma: no cover
+        """Everyone (of those with facts) who meets the clause: a set operation, no loop
+        over the population, so evaluating 50,000 people stays cheap."""
+        raise NotImplementedError
+
     def evaluate(self, staff_id: int) -> list[Reason]:  # pragma: no cover
+        """The reasons for someone who does not meet the clause."""
         raise NotImplementedError
 
     def reason(
         self, message: str, current: Any, required: Any, source: str, next_chance: str | None
     ) -> Reason:
-        return Reason(
-            order=self.clause.order,
-            clause=self.clause.kind,
-            message=message,
-            current=current,
-            required=required,
-            source=source,
-            as_of=self.ctx.as_of_text,
-            next_chance=next_chance,
-        )
+        """The (immutable, so shared) Reason: thousands of people lack the same thing."""
+        key = (message, current, required, source, next_chance)
+        found = self._reasons.get(key)
+        if found is None:
+            found = self._reasons[key] = Reason(
+                order=self.clause.order,
+                clause=self.clause.kind,
+                message=message,
+                current=current,
+                required=required,
+                source=source,
+                as_of=self.ctx.as_of_text,
+                next_chance=next_chance,
+            )
+        return found
 
 
 class _CompletionPlan(_Plan):
@@ -282,8 +294,11 @@ class _CompletionPlan(_Plan):
         source: str,
     ) -> None:
         super().__init__(clause, ctx)
-        self.courses = courses
-        self.course_ids = [course_id for course_id, _name in courses]
+        names: dict[int, str] = {}
+        for course_id, name in courses:  # a course named twice counts once
+            names.setdefault(course_id, name)
+        self.courses = list(names.items())
+        self.course_ids = [course_id for course_id, _name in self.courses]
         self.source = source
 
     def population(self) -> list[QuerySet[Any]]:
@@ -297,7 +312,8 @@ class _CompletionPlan(_Plan):
         ]
 
     def load(self) -> None:
-        self.facts = course_completion_facts(
+        # Bit i of a mask = course self.course_ids[i] completed.
+        self.masks = course_completion_masks(
             organization_id=self.ctx.organization_id,
             course_ids=self.course_ids,
             fiscal_year=self.ctx.fiscal_year,
@@ -308,15 +324,17 @@ class _CompletionPlan(_Plan):
             course_ids=self.course_ids,
             after=self.ctx.as_of,
         )
-        self.needed = len(set(self.course_ids))
+        self.full = (1 << len(self.course_ids)) - 1
+
+    def met_ids(self) -> set[int]:
+        full = self.full
+        return {staff_id for staff_id, mask in self.masks.items() if mask == full}
 
     def evaluate(self, staff_id: int) -> list[Reason]:
-        if self.facts.counts.get(staff_id, 0) >= self.needed:
-            return []
-        done = self.facts.completed_of_short.get(staff_id, set())
+        mask = self.masks.get(staff_id, 0)
         reasons = []
-        for course_id, name in self.courses:
-            if course_id in done:
+        for bit, (course_id, name) in enumerate(self.courses):
+            if mask >> bit & 1:
                 continue
             session = self.next.get(course_id)
             reasons.append(
@@ -363,10 +381,12 @@ class _HoursPlan(_Plan):
                 self.next = min(upcoming.values(), key=lambda s: (s.date, s.course_id))
                 self.next_name = self.course_names.get(self.next.course_id, "")
 
+    def met_ids(self) -> set[int]:
+        required = self.required
+        return {staff_id for staff_id, hours in self.hours.items() if hours >= required}
+
     def evaluate(self, staff_id: int) -> list[Reason]:
         hours = self.hours.get(staff_id, Decimal("0"))
-        if hours >= self.required:
-            return []
         current = _decimal_text(hours) if hours else "0"
         return [
             self.reason(
@@ -392,9 +412,10 @@ class _QualificationPlan(_Plan):
             ).values_list("staff_id", flat=True)
         )
 
+    def met_ids(self) -> set[int]:
+        return self.holders
+
     def evaluate(self, staff_id: int) -> list[Reason]:
-        if staff_id in self.holders:
-            return []
         noun = self.clause.label or "資格"
         return [self.reason(f"{noun} {self.name} 未取得", "未取得", "取得", "職員の資格", None)]
 
@@ -428,34 +449,6 @@ class _AssessmentPlan(_Plan):
     def load(self) -> None:
         sheet = self.sheet
         assert sheet is not None
-        # staff id → (window opens_on, window id, value sum, answer count, test score), the latest.
-        self.latest: dict[int, tuple[dt.date, int, int, int, Decimal | None]] = {}
-        if self.statistic == "mean":
-            rows = (
-                AssessmentAnswer.objects.filter(assessment__in=self._assessments())
-                .values(
-                    "assessment__staff_id", "assessment__window__opens_on", "assessment__window_id"
-                )
-                .annotate(total=Sum("value"), n=Count("id"))
-                .values_list(
-                    "assessment__staff_id",
-                    "assessment__window__opens_on",
-                    "assessment__window_id",
-                    "total",
-                    "n",
-                )
-            )
-            for staff_id, opens_on, window_id, total, n in rows:
-                known = self.latest.get(staff_id)
-                if known is None or opens_on > known[0]:
-                    self.latest[staff_id] = (opens_on, window_id, total, n, None)
-        else:
-            for staff_id, opens_on, window_id, score in self._assessments().values_list(
-                "staff_id", "window__opens_on", "window_id", "test_score"
-            ):
-                known = self.latest.get(staff_id)
-                if score is not None and (known is None or opens_on > known[0]):
-                    self.latest[staff_id] = (opens_on, window_id, 0, 0, score)
         windows = list(
             AssessmentWindow.objects.filter(sheet_id=sheet.pk).order_by("opens_on", "pk")
         )
@@ -464,6 +457,42 @@ class _AssessmentPlan(_Plan):
             + (f" {w.name}" if w.name else "")
             for w in windows
         }
+        counted = [
+            w
+            for w in windows
+            if w.fiscal_year <= self.ctx.fiscal_year and w.opens_on <= self.ctx.as_of
+        ]
+        # Windows in opening order: a later window's answer replaces an earlier one.
+        rank = {w.pk: position for position, w in enumerate(counted)}
+        # staff id → (window rank, window id, value sum, answer count, test score).
+        self.latest: dict[int, tuple[int, int, int, int, Decimal | None]] = {}
+        if counted and self.statistic == "mean":
+            rows = (
+                AssessmentAnswer.objects.filter(
+                    assessment__window_id__in=list(rank),
+                    assessment__organization_id=self.ctx.organization_id,
+                    assessment__kind=self.kind,
+                    assessment__submitted_at__isnull=False,
+                )
+                .values("assessment__staff_id", "assessment__window_id")
+                .annotate(total=Sum("value"), n=Count("id"))
+                .values_list("assessment__staff_id", "assessment__window_id", "total", "n")
+            )
+            for staff_id, window_id, total, n in rows:
+                known = self.latest.get(staff_id)
+                if known is None or rank[window_id] > known[0]:
+                    self.latest[staff_id] = (rank[window_id], window_id, total, n, None)
+        elif counted:
+            for staff_id, window_id, score in Assessment.objects.filter(
+                window_id__in=list(rank),
+                organization_id=self.ctx.organization_id,
+                kind=self.kind,
+                submitted_at__isnull=False,
+                test_score__isnull=False,
+            ).values_list("staff_id", "window_id", "test_score"):
+                known = self.latest.get(staff_id)
+                if known is None or rank[window_id] > known[0]:
+                    self.latest[staff_id] = (rank[window_id], window_id, 0, 0, score)
         upcoming = [w for w in windows if w.closes_on > self.ctx.as_of]
         self.next_chance = (
             f"{sheet.title} {self.window_labels[upcoming[0].pk]}"
@@ -473,8 +502,25 @@ class _AssessmentPlan(_Plan):
         )
         self.source_base = f"{sheet.title}（{KIND_LABELS.get(self.kind, self.kind)}評価"
 
-    def _met(self, value: Decimal) -> bool:
-        return value > self.threshold if self.op == ">" else value >= self.threshold
+    def _met(self, total: int, n: int, score: Decimal | None) -> bool:
+        if self.statistic == "mean":
+            # mean op threshold ⇔ sum op threshold × count: exact, no rounding.
+            if not n:
+                return False
+            value, limit = Decimal(total), self.threshold * n
+        else:
+            if score is None:
+                return False
+            value, limit = score, self.threshold
+        return value > limit if self.op == ">" else value >= limit
+
+    def met_ids(self) -> set[int]:
+        met = self._met
+        return {
+            staff_id
+            for staff_id, (_rank, _window, total, n, score) in self.latest.items()
+            if met(total, n, score)
+        }
 
     def evaluate(self, staff_id: int) -> list[Reason]:
         known = self.latest.get(staff_id)
@@ -488,22 +534,14 @@ class _AssessmentPlan(_Plan):
                     self.next_chance,
                 )
             ]
-        _opens, window_id, total, n, score = known
+        _rank, window_id, total, n, score = known
         source = f"{self.source_base}、{self.window_labels.get(window_id, '')}）"
         if self.statistic == "mean":
-            if n and (
-                Decimal(total) > self.threshold * n
-                if self.op == ">"
-                else Decimal(total) >= self.threshold * n
-            ):
-                return []
             mean = Decimal(total) / Decimal(n) if n else Decimal(0)
             shown = _shown_below(mean, self.threshold_text, minimum=1)
             current = f"{mean.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
         else:
             assert score is not None
-            if self._met(score):
-                return []
             shown = current = _decimal_text(score)
         return [
             self.reason(
@@ -531,10 +569,11 @@ class _PracticePlan(_Plan):
             for staff_id, spans in periods.items()
         }
 
+    def met_ids(self) -> set[int]:
+        return {staff_id for staff_id, months in self.months.items() if months >= self.required}
+
     def evaluate(self, staff_id: int) -> list[Reason]:
         months = self.months.get(staff_id, 0)
-        if months >= self.required:
-            return []
         noun = self.clause.label or "実践"
         return [
             self.reason(
@@ -567,11 +606,13 @@ class _YearsPlan(_Plan):
         program = self.clause.program
         self.source = f"{program.title if program else ''} の受講申込"
 
+    def met_ids(self) -> set[int]:
+        last_first = self.ctx.fiscal_year - self.required + 1
+        return {staff_id for staff_id, first in self.first.items() if first <= last_first}
+
     def evaluate(self, staff_id: int) -> list[Reason]:
         first = self.first.get(staff_id)
         years = self.ctx.fiscal_year - first + 1 if first is not None else 0
-        if years >= self.required:
-            return []
         noun = self.clause.label or "在籍"
         next_chance = (
             f"{format_fiscal_year(first + self.required - 1, with_western=False)}に"
@@ -752,11 +793,16 @@ def certification_evaluate(
     )
     for plan in plans:
         plan.load()
+    everyone = set(current)
+    failing = [(plan, everyone - plan.met_ids()) for plan in plans]
+    short = set().union(*(ids for _plan, ids in failing))
     rows = []
     for pk, number, name, _code, _unit_name in people:
         reasons: list[Reason] = []
-        for plan in plans:
-            reasons.extend(plan.evaluate(pk))
+        if pk in short:
+            for plan, ids in failing:
+                if pk in ids:
+                    reasons.extend(plan.evaluate(pk))
         rows.append(CandidateRow(pk, number, name, units[pk].name, tuple(reasons)))
     return CandidateReport(
         organization=organization,

@@ -32,13 +32,21 @@ optional column is absent is not stored (``field in row.values`` is False, so
 an import can leave such fields untouched), but ``row[field]`` and
 ``row.values[field]`` read as the column's empty value, never a KeyError. Row
 numbers are the ones the user sees in Excel (the header is usually row 1; up to
-``HEADER_SEARCH_ROWS`` title rows above it are skipped).
+``HEADER_SEARCH_ROWS`` title rows above it are skipped). A row whose first cell
+starts with 「記入例」 (``SAMPLE_MARK``) is a template's example and is skipped;
+``Table.sample_rows`` counts them (a file of sample rows only is no rows, not
+an error).
 
-Where things are: ``columns`` (Column and kinds), ``sources`` (opening files,
-size caps, zip-bomb guard, format and encodings), ``csv_reader`` and
-``xlsx_reader``, ``rows`` (header and row parsing), ``cells`` (value
-conversions), ``table`` (what reading gives, and the errors), ``runner``
-(run_import, ImportSummary), ``importers`` (the registry of every import).
+Unknown codes: ``CodeIndex(known).unknown(message, code)`` adds
+「先頭の0が落ちていませんか（020201）」 when ``code`` is a known one without its
+leading zeros (what Excel's General format does to 020201).
+
+Where things are: ``columns`` (Column and kinds), ``codes`` (CodeIndex),
+``sources`` (opening files, size caps, zip-bomb guard, format and encodings),
+``csv_reader`` and ``xlsx_reader``, ``rows`` (header and row parsing, 記入例
+rows), ``cells`` (value conversions), ``table`` (what reading gives, and the
+errors), ``runner`` (run_import, ImportSummary), ``importers`` (the registry
+of every import).
 """
 
 from hagukumi.core.cli import (
@@ -55,6 +63,7 @@ from hagukumi.core.tabular_import.cells import (
     MSG_NUMBER,
     MSG_REQUIRED,
 )
+from hagukumi.core.tabular_import.codes import MSG_LEADING_ZERO, CodeIndex
 from hagukumi.core.tabular_import.columns import Column, ColumnKind
 from hagukumi.core.tabular_import.importers import (
     ImporterSpec,
@@ -63,7 +72,12 @@ from hagukumi.core.tabular_import.importers import (
     registered_importers,
 )
 from hagukumi.core.tabular_import.reader import read_table
-from hagukumi.core.tabular_import.rows import HEADER_SEARCH_ROWS, MSG_HEADER_ONLY
+from hagukumi.core.tabular_import.rows import (
+    HEADER_SEARCH_ROWS,
+    MSG_HEADER_ONLY,
+    SAMPLE_MARK,
+    is_sample_mark,
+)
 from hagukumi.core.tabular_import.runner import (
     KIND_LABELS,
     ImportSummary,
@@ -104,6 +118,7 @@ __all__ = [
     "MSG_EMPTY",
     "MSG_FORMULA",
     "MSG_HEADER_ONLY",
+    "MSG_LEADING_ZERO",
     "MSG_NOT_TEXT",
     "MSG_NUMBER",
     "MSG_OLD_XLS",
@@ -112,9 +127,11 @@ __all__ = [
     "MSG_ZIP_BOMB",
     "PROGRESS_EVERY",
     "PROGRESS_MIN_ROWS",
+    "SAMPLE_MARK",
     "XLSX_MAX_MEMBERS",
     "XLSX_MAX_RATIO",
     "XLSX_MAX_UNCOMPRESSED_BYTES",
+    "CodeIndex",
     "Column",
     "ColumnKind",
     "ImportSummary",
@@ -132,6 +149,7 @@ __all__ = [
     "TabularImportError",
     "assign_changes",
     "importer_by_key",
+    "is_sample_mark",
     "read_table",
     "register_importer",
     "registered_importers",

@@ -38,6 +38,7 @@ def read_csv(fh: IO[bytes], columns: tuple[Column, ...], *, progress: ProgressOp
         headers=parser.layout.headers,
         format="csv",
         encoding=encoding,
+        sample_rows=parser.sample_rows,
     )
 
 

@@ -3,10 +3,18 @@
 The CSV and xlsx readers feed raw rows (lists of strings, or of openpyxl cells)
 to ``parse_rows`` with two hooks of their own: a header cell's text and whether a
 cell is empty. Row numbers are the ones the user sees in Excel.
+
+Sample rows are skipped wherever they are: a data row whose first cell starts
+with 「記入例」 (``SAMPLE_MARK``, also 「【記入例】」 or 「(記入例)」) is the
+example an import template carries (``tabular_export.write_template``), never
+data. A file of sample rows only reads as no rows (not an error: the untouched
+template round-trips); a file with the header only is still refused.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +33,14 @@ from hagukumi.core.tabular_import.table import (
 # Up to this many title rows above the header are skipped.
 HEADER_SEARCH_ROWS = 10
 MSG_HEADER_ONLY = "見出し行だけで、データの行がありません。"
+# The first cell of a template's example row; rows starting so are skipped.
+SAMPLE_MARK = "記入例"
+_SAMPLE = re.compile(r"^[\s【\[(（［〔〈<＜]*記入例")
+
+
+def is_sample_mark(text: str) -> bool:
+    """Whether a row's first cell marks it as an example (「記入例」, 「【記入例】…」)."""
+    return bool(_SAMPLE.match(unicodedata.normalize("NFKC", text)))
 
 Cell = Any  # a str (CSV) or an openpyxl read-only cell (xlsx)
 
@@ -54,6 +70,7 @@ class RowParser:
         self.rows: list[ParsedRow] = []
         self.errors: list[RowError] = []
         self.layout: Layout | None = None
+        self.sample_rows = 0  # rows skipped as 記入例
         # Absent optional columns read as their empty value (RowValues).
         self._empty = {c.field: c.empty for c in columns}
         self._seen: dict[str, dict[Any, int]] = {c.field: {} for c in columns if c.unique}
@@ -104,11 +121,14 @@ class RowParser:
         return True
 
     def add(self, number: int, cells: Sequence[Cell], is_empty: Callable[[Cell], bool]) -> bool:
-        """Parse one data row; False when the row is wholly empty (skipped)."""
+        """Parse one data row; False when the row is wholly empty or a 記入例 (skipped)."""
         assert self.layout is not None
         count = len(cells)
         present = [(i, c, f) for i, c, f in self.layout.columns if i < count]
         if all(is_empty(cells[i]) for i, _c, _f in present):
+            return False
+        if count and not is_empty(cells[0]) and is_sample_mark(self.text_of(cells[0])):
+            self.sample_rows += 1
             return False
         values = RowValues(self._empty)
         ok = True
@@ -183,5 +203,5 @@ def parse_rows(
         if number % PROGRESS_EVERY == 0:
             advance(number)
     advance(number)
-    if data_rows == 0:
+    if data_rows == 0 and parser.sample_rows == 0:
         raise TabularImportError(MSG_HEADER_ONLY)

@@ -140,6 +140,7 @@ class Table:
     format: Literal["xlsx", "csv"]
     encoding: str | None = None  # CSV only: "utf-8-sig", "utf-8" or "cp932"
     sheet: str | None = None  # xlsx only
+    sample_rows: int = 0  # 記入例 rows skipped (rows.SAMPLE_MARK)
 
     def header_for(self, name: str) -> str:
         """The heading to show for a field name (or the name itself when unknown)."""

@@ -55,6 +55,7 @@ def read_xlsx(
             headers=parser.layout.headers,
             format="xlsx",
             sheet=ws.title,
+            sample_rows=parser.sample_rows,
         )
     finally:
         book.close()

@@ -244,7 +244,8 @@ def test_home_page_shows_organization_year_roles_and_menu(client, db: None) -> N
     html = client.get(reverse("core:home")).content.decode()
 
     assert "ようこそ、山田 花子 さん" in html
-    assert '<span class="badge" data-tone="demo">デモ</span>' in html
+    # The 団体's one display name carries （デモ） (Organization.display_name).
+    assert "デモ市（デモ）" in html
     assert "年度 (" in html
     assert "システム管理者" in html
     assert f'href="{reverse("core:audit")}"' in html
@@ -257,7 +258,12 @@ def test_base_layout_loads_only_local_assets(client, db: None) -> None:  # type:
     assert '<html lang="ja">' in html
     assert '<a class="skip-link" href="#main">本文へ移動</a>' in html
     assert '<main id="main"' in html
-    for asset in ("vendor/design-tokens/tokens", "hagukumi/css/app", "vendor/htmx/htmx.min"):
+    for asset in (
+        "vendor/design-tokens/tokens",
+        "vendor/noto-sans-jp/noto-sans-jp",
+        "hagukumi/css/app",
+        "vendor/htmx/htmx.min",
+    ):
         assert asset in html
     assert "http://" not in html
     assert "https://" not in html

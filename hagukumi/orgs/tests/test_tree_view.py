@@ -50,7 +50,8 @@ def test_levels_are_collapsed_and_no_panel_is_rendered_by_default(
     page = _page(client)
     assert page.count('<details class="unit-tree__group"') == 3  # 総務部, 人事課, 企画部
     assert " open" not in _details(page, tree["01"])
-    assert "<summary" in page and "下位 1件" in page
+    assert "<summary" in page
+    assert "下位 1件" in page
     assert calls == []
     assert 'class="test-panel"' not in page
     # Every unit, leaves too, can be chosen.
@@ -86,9 +87,7 @@ def test_an_unknown_unit_code_shows_no_panel(
     assert 'class="test-panel"' not in page
 
 
-def test_open_all_opens_every_level(
-    client: Client, user_with_role, tree: dict[str, Unit]
-) -> None:  # type: ignore[no-untyped-def]
+def test_open_all_opens_every_level(client: Client, user_with_role, tree: dict[str, Unit]) -> None:  # type: ignore[no-untyped-def]
     client.force_login(user_with_role(Role.STAFF))
     page = _page(client, open="all")
     assert all(" open" in _details(page, tree[code]) for code in ("01", "0101", "02"))

@@ -197,7 +197,7 @@ def cohort_start(*, actor: Actor, cohort: Cohort, today: dt.date) -> Cohort:
     (created in 育成中 when the member has none), dated `today`."""
     _editor(actor)
     locked = (
-        Cohort.objects.select_for_update()
+        Cohort.objects.select_for_update(of=("self",))
         .filter(pk=cohort.pk, organization_id=organization_id_of(actor))
         .select_related("program")
         .first()

@@ -34,7 +34,7 @@ from django.db import IntegrityError, transaction
 from hagukumi.core.access import require_role
 from hagukumi.core.audit import audit_record
 from hagukumi.core.errors import AccessDenied, ApplicationError
-from hagukumi.core.models import AuditEvent, Role
+from hagukumi.core.models import AuditEvent
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of, format_fiscal_year
 from hagukumi.frameworks.selectors import talent_type_name
@@ -115,7 +115,7 @@ def _is_head_of(actor: Actor, staff: Staff, now: dt.datetime) -> bool:
 def _locked_cohort(cohort: Cohort, actor: Actor) -> Cohort:
     """The cohort row, locked for the transaction (enrolments of one cohort queue up)."""
     locked = (
-        Cohort.objects.select_for_update()
+        Cohort.objects.select_for_update(of=("self",))
         .filter(pk=cohort.pk, organization_id=organization_id_of(actor))
         .first()
     )
@@ -382,9 +382,9 @@ def _locked_enrollment(enrollment: Enrollment, actor: Actor) -> Enrollment:
     )
     if cohort_id is None:
         raise AccessDenied()
-    Cohort.objects.select_for_update().filter(pk=cohort_id).first()
+    Cohort.objects.select_for_update(of=("self",)).filter(pk=cohort_id).first()
     locked = (
-        Enrollment.objects.select_for_update()
+        Enrollment.objects.select_for_update(of=("self",))
         .filter(pk=enrollment.pk, organization_id=organization_id_of(actor), cohort__isnull=False)
         .select_related("staff__unit", "cohort__program")
         .first()
@@ -518,7 +518,7 @@ def enrollment_cancel(
         and locked.staff.user_id is not None
         and locked.staff.user_id == actor.user.pk
     )
-    if not (own or actor.has_role(Role.DX_OFFICE) or _is_head_of(actor, locked.staff, now)):
+    if not (own or actor.has_role(*PROGRAM_EDIT_ROLES) or _is_head_of(actor, locked.staff, now)):
         raise AccessDenied()
     return _close(
         actor=actor, enrollment=locked, status=EnrollmentStatus.CANCELLED, reason=reason, now=now

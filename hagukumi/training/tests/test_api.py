@@ -202,3 +202,26 @@ def test_no_post_of_another_organization_changes_anything(world: World) -> None:
         response = outsider.post(f"{BASE}/{path}", data=data, **json)
         assert response.status_code == 404, (path, response.content)
     assert list(Enrollment.objects.values_list("id", "status").order_by("id")) == before
+
+
+def test_the_openapi_document_describes_the_training_endpoints(user_with_role: Any) -> None:
+    response = _client(user_with_role(Role.DX_OFFICE)).get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in (
+        "/api/v1/training/programs",
+        "/api/v1/training/cohorts/{cohort_id}/recommend",
+        "/api/v1/training/enrollments/{enrollment_id}/approve",
+    ):
+        assert path in paths, path
+
+
+def test_cancel_needs_no_body(world: World) -> None:
+    world.staff("000008", "0201", with_user=True)
+    me = _client(world.users["000008"])
+    enrollment_id = me.post(f"{BASE}/cohorts/{world.leader_cohort.pk}/apply").json()["id"]
+    response = me.post(
+        f"{BASE}/enrollments/{enrollment_id}/cancel", content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "cancelled"
