@@ -13,8 +13,9 @@ hours ≥ 30, 事務局 mean ≥ 3.0, ITパスポート held.
 In the same run, `assessments.selectors.certification_evaluate` (the engine:
 facts in a fixed number of queries, then every clause with its reasons) and one
 hand-written SQL statement computing the same per-staff facts (GROUP BY
-aggregates per fact table, stacked with UNION ALL) are each timed (median of several runs after a warm-up);
-both must give the same set of people who meet the rule. Reported: both
+aggregates per fact table, stacked with UNION ALL) are each timed (median of
+several runs after a warm-up); both must give the same set of people who meet
+the rule (exit 1 otherwise). Reported: both
 medians, the ratio engine/SQL (goal ≤ 2×), the engine's statement count, peak
 RSS. Database: a fresh SQLite file (removed afterwards), or PostgreSQL through
 --database-url (or a PostgreSQL DATABASE_URL in the environment) — a database
@@ -337,9 +338,12 @@ def _sql_meets(world: dict[str, Any]) -> set[str]:
                   AND fiscal_year <= %s AND completed_on <= %s
                 GROUP BY staff_id
                 UNION ALL
-                SELECT at.staff_id, 0, SUM(COALESCE(at.hours,
-                                                    CASE WHEN at.status = 'present'
-                                                         THEN se.hours END, 0)), 0, 0, 0
+                SELECT at.staff_id, 0,
+                       SUM(CASE WHEN at.status = 'absent' THEN 0
+                                ELSE COALESCE(at.hours,
+                                              CASE WHEN at.status IN ('present', 'waived')
+                                                   THEN se.hours END,
+                                              0) END), 0, 0, 0
                 FROM {t["attendance"]} at JOIN {t["session"]} se ON se.id = at.session_id
                 WHERE at.organization_id = %s
                   AND at.status IN ('present', 'late', 'left_early', 'waived')
@@ -363,7 +367,7 @@ def _sql_meets(world: dict[str, Any]) -> set[str]:
         WHERE s.organization_id = %s
           AND s.id IN (SELECT staff_id FROM {t["enrollment"]}
                        WHERE organization_id = %s AND cohort_id = %s
-                         AND status IN ('applied', 'approved', 'completed', 'not_completed'))
+                         AND status IN ('approved', 'completed', 'not_completed'))
     """
     params = [
         org_id,

@@ -34,6 +34,12 @@ Metrics:
   judged one. Only for systems that return passages.
 * means per subset and over all queries (every query weighs the same).
 
+The library set (issue #15, ``bench/data/library15/``): 154 short case texts written for
+the bench (on-topic digital-talent cases and off-topic pages of other administrative
+fields) plus the seeds, 84 queries in five categories (``LIBRARY_CATEGORIES``), graded
+per document (no anchors, so no best-passage metric). ``load_library`` reads it,
+``validate_library`` checks it, ``twin_gaps`` compares the variant twins.
+
 Baseline: BM25 (k1=1.2, b=0.75, idf ``ln(1 + (N - df + 0.5) / (df + 0.5))``, N = all
 passages of the corpus) over character bigrams of the NFKC-normalised, lower-cased
 passages. Terms are the bigrams inside each run of non-whitespace characters (a
@@ -59,6 +65,11 @@ SEEDS_DIR = ROOT / "data" / "seeds"
 JUDGMENTS_PATH = ROOT / "bench" / "data" / "search_judgments.json"
 
 SUBSETS = ("variant", "era_number", "two_char", "long_question", "general")
+LIBRARY_DIR = ROOT / "bench" / "data" / "library15"
+LIBRARY_PATH = LIBRARY_DIR / "queries.json"
+LIBRARY_CATEGORIES = ("one_word", "who", "variant", "long_question", "general")
+MIN_LIBRARY_CASES = 150
+MIN_LIBRARY_QUERIES = 80
 DOC_IDS = ("000", "001", "002", "003", "004")
 MAX_PASSAGE_CHARS = 800
 K = 10
@@ -92,6 +103,7 @@ class Query:
     judgments: tuple[Judgment, ...]
     pinned_top3: tuple[str, ...] = ()
     note: str = ""
+    twin: str = ""  # library set: the id of the variant twin judged identically
 
     @property
     def doc_grades(self) -> dict[str, int]:
@@ -134,6 +146,84 @@ def load_seeds(judgments: JudgmentSet, seeds_dir: Path = SEEDS_DIR) -> dict[str,
         doc: (seeds_dir / name).read_text(encoding="utf-8")
         for doc, name in sorted(judgments.documents.items())
     }
+
+
+def load_library(path: Path = LIBRARY_PATH) -> JudgmentSet:
+    """The library set: queries graded per document; documents are the seeds and the
+    case files of ``cases/`` (doc id = the first three characters of the file name)."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    queries = tuple(
+        Query(
+            id=str(item["id"]),
+            text=str(item["text"]),
+            subset=str(item["category"]),
+            judgments=tuple(
+                Judgment(doc=str(doc), grade=int(grade), anchor="")
+                for doc, grade in sorted(item["judgments"].items())
+            ),
+            note=str(item.get("note", "")),
+            twin=str(item.get("twin", "")),
+        )
+        for item in raw["queries"]
+    )
+    documents = {p.name[:3]: str(p) for p in sorted(SEEDS_DIR.glob("[0-9][0-9][0-9]_*.txt"))}
+    own = sorted((path.parent / "cases").glob("[0-9][0-9][0-9]_*"))
+    documents.update({p.name[:3]: str(p) for p in own})
+    meta = {key: value for key, value in raw.items() if key != "queries"}
+    meta["own_cases"] = len(own)
+    return JudgmentSet(queries=queries, documents=documents, meta=meta)
+
+
+def load_documents(judgments: JudgmentSet) -> dict[str, str]:
+    """Document texts by doc id (library set: the paths are absolute)."""
+    return {doc: Path(path).read_text(encoding="utf-8") for doc, path in judgments.documents.items()}
+
+
+def validate_library(library: JudgmentSet) -> list[str]:
+    """Every problem of the library set; empty when it is valid."""
+    errors: list[str] = []
+    queries = library.queries
+    own = int(library.meta.get("own_cases", 0))  # type: ignore[call-overload]
+    if own < MIN_LIBRARY_CASES:
+        errors.append(f"{own} case texts, at least {MIN_LIBRARY_CASES} required")
+    if len(queries) < MIN_LIBRARY_QUERIES:
+        errors.append(f"{len(queries)} queries, at least {MIN_LIBRARY_QUERIES} required")
+    counts = Counter(query.subset for query in queries)
+    for category in LIBRARY_CATEGORIES:
+        if counts[category] < MIN_PER_SUBSET:
+            errors.append(f"category {category}: {counts[category]} queries")
+    by_id = {query.id: query for query in queries}
+    if len(by_id) != len(queries):
+        errors.append("duplicate query ids")
+    for query in queries:
+        where = f"query {query.id}"
+        if query.subset not in LIBRARY_CATEGORIES:
+            errors.append(f"{where}: unknown category {query.subset!r}")
+        for judgment in query.judgments:
+            if judgment.doc not in library.documents:
+                errors.append(f"{where}: unknown doc {judgment.doc!r}")
+            if judgment.grade not in (1, 2, 3):
+                errors.append(f"{where}: grade {judgment.grade} not in 1..3")
+        if not any(grade >= 2 for grade in query.doc_grades.values()):
+            errors.append(f"{where}: no document of grade >= 2 (MRR undefined)")
+        if query.twin:
+            twin = by_id.get(query.twin)
+            if twin is None or twin.twin != query.id:
+                errors.append(f"{where}: twin {query.twin!r} does not name it back")
+            elif twin.doc_grades != query.doc_grades:
+                errors.append(f"{where}: twin {query.twin} is judged differently")
+    return errors
+
+
+def twin_gaps(evaluation: Evaluation) -> list[tuple[Query, float, float]]:
+    """(query, its nDCG@10, its twin's) for each twin pair, largest gap first."""
+    by_id = {r.query.id: r for r in evaluation.results}
+    pairs = []
+    for r in evaluation.results:
+        twin = by_id.get(r.query.twin)
+        if twin is not None and r.query.id < twin.query.id:
+            pairs.append((r.query, r.ndcg, twin.ndcg))
+    return sorted(pairs, key=lambda p: (-abs(p[1] - p[2]), p[0].id))
 
 
 def validate(judgments: JudgmentSet, seeds: Mapping[str, str]) -> list[str]:
@@ -356,11 +446,12 @@ class SubsetScore:
 @dataclass(frozen=True)
 class Evaluation:
     results: tuple[QueryResult, ...]
+    subsets: tuple[str, ...] = SUBSETS
 
     def by_subset(self) -> list[SubsetScore]:
         scores = [
             self._score(subset, [r for r in self.results if r.query.subset == subset])
-            for subset in SUBSETS
+            for subset in self.subsets
         ]
         scores.append(self._score("overall", list(self.results)))
         return scores
@@ -387,8 +478,17 @@ class Evaluation:
         return [r for r in self.results if r.error]
 
 
-def evaluate(search: SearchFn, queries: Iterable[Query], k: int = K) -> Evaluation:
-    """Run every query through ``search`` (limit k); a raising query counts as empty."""
+def evaluate(
+    search: SearchFn,
+    queries: Iterable[Query],
+    k: int = K,
+    *,
+    subsets: tuple[str, ...] = SUBSETS,
+    passages: bool = True,
+) -> Evaluation:
+    """Run every query through ``search`` (limit k); a raising query counts as empty.
+
+    ``passages`` False: no best-passage metric (judgments without anchors)."""
     results = []
     for query in queries:
         error = ""
@@ -399,7 +499,9 @@ def evaluate(search: SearchFn, queries: Iterable[Query], k: int = K) -> Evaluati
         ranked = tuple(str(h) if isinstance(h, str) else str(h[0]) for h in hits)
         with_passages = [h for h in hits if not isinstance(h, str)]
         passage = None
-        if hits and len(with_passages) == len(hits):
+        if not passages:
+            pass
+        elif hits and len(with_passages) == len(hits):
             passage = best_passage_ndcg(query, [(str(d), str(p)) for d, p in with_passages], k)
         elif not hits:  # nothing found (or an error) earns nothing at either level
             passage = 0.0
@@ -414,7 +516,7 @@ def evaluate(search: SearchFn, queries: Iterable[Query], k: int = K) -> Evaluati
                 error=error,
             )
         )
-    return Evaluation(tuple(results))
+    return Evaluation(tuple(results), subsets)
 
 
 # --------------------------------------------------------------------------- baseline

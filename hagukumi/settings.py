@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "hagukumi.frameworks",
     "hagukumi.people",
     "hagukumi.training",
+    "hagukumi.accounts",
     "hagukumi.assessments",
     "hagukumi.plans",
     "hagukumi.support",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("frameworks/", include("hagukumi.frameworks.urls")),
     path("cases/", include("hagukumi.cases.urls")),
     path("people/", include("hagukumi.people.urls")),
+    path("users/", include("hagukumi.accounts.urls")),
     path("assessments/", include("hagukumi.assessments.urls")),
 ]
 

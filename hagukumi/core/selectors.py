@@ -61,7 +61,7 @@ ROLE_TASKS: dict[str, tuple[Task, ...]] = {
     ),
     Role.SYSTEM_ADMIN: (
         Task("監査ログを確認する", "core-audit"),
-        Task("利用者と役割を管理する", "core-users"),
+        Task("利用者と役割を管理する", "accounts-users"),
     ),
 }
 

@@ -32,6 +32,8 @@ from hagukumi.core.model_update import model_update
 from hagukumi.core.models import AuditEvent, Role
 from hagukumi.core.registries import unit_occupants
 from hagukumi.core.tabular_import import (
+    MSG_LEADING_ZERO,
+    CodeIndex,
     Column,
     ImportSummary,
     ParsedRow,
@@ -498,6 +500,7 @@ def _tree_problems(
     parent_of: dict[str, str | None] = {}
     for r in rows:
         parent_of.setdefault(r.values["code"], r.values["parent_code"] or None)
+    in_file = CodeIndex(parent_of)
     for row in rows:
         parent = row.values["parent_code"]
         if check_parents and parent and parent not in parent_of:
@@ -505,7 +508,9 @@ def _tree_problems(
                 RowError(
                     row.number,
                     parent_header,
-                    f"上位所属コード「{parent}」の所属がファイルにありません。",
+                    in_file.unknown(
+                        f"上位所属コード「{parent}」の所属がファイルにありません。", parent
+                    ),
                 )
             )
     # Cycles: follow parents from each code; report each cycle once, at its first row.
@@ -541,6 +546,34 @@ def _tree_problems(
                 "上位所属が循環しています（" + " → ".join([*ordered, first]) + "）。",
             )
         )
+    return errors
+
+
+def _lost_zero_problems(
+    rows: Sequence[ParsedRow], headers: dict[str, str], tree: Iterable[Any]
+) -> list[RowError]:
+    """A new code that is a unit the file would close, without its leading zeros (Excel
+    shows 0201 typed in a General cell as 201): refused, or the import would open 201
+    and close 0201."""
+    in_file = {r.values["code"] for r in rows}
+    names = {node.unit.code: node.unit.name for node in tree}
+    closing = CodeIndex(code for code in names if code not in in_file)
+    header = headers.get("code", "所属コード")
+    errors: list[RowError] = []
+    for row in rows:
+        code = row.values["code"]
+        if code in names:
+            continue
+        for known in closing.zero_padded(code):
+            errors.append(
+                RowError(
+                    row.number,
+                    header,
+                    f"所属コード「{code}」は既存の所属 {known}（{names[known]}）と先頭の0だけが"
+                    f"違います。{MSG_LEADING_ZERO.format(codes=known)}",
+                )
+            )
+            break
     return errors
 
 
@@ -752,6 +785,9 @@ def units_import(
         *_row_problems(rows, table.headers),
         # A parent may sit on a row the reader refused: then "unknown parent" would mislead.
         *_tree_problems(rows, table.headers, check_parents=not table.errors),
+        *_lost_zero_problems(
+            rows, table.headers, units_as_of(organization=organization, fiscal_year=fiscal_year)
+        ),
     ]
     if errors:
         raise TabularImportError(sorted(errors, key=lambda e: e.row or 0))

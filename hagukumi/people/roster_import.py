@@ -35,7 +35,9 @@ from hagukumi.core.jobs import mass_change
 from hagukumi.core.model_update import model_update
 from hagukumi.core.models import AuditEvent, Role
 from hagukumi.core.tabular_import import (
+    CodeIndex,
     Column,
+    MSG_LEADING_ZERO,
     ImportSummary,
     ParsedRow,
     ProgressOption,
@@ -220,10 +222,12 @@ class _StaffImport:
     mass_retirement_confirmed: bool = False
 
     unit_codes: dict[int, str] = field(default_factory=dict)
+    known_units: CodeIndex = field(default_factory=lambda: CodeIndex(()))
     in_post: int = 0
 
     def __post_init__(self) -> None:
         self.unit_codes = {u.pk: u.code for u in self.units.values()}
+        self.known_units = CodeIndex(self.units)
         self.in_post = sum(1 for s in self.existing.values() if s.retired_on is None)
         for number in self.existing:
             self.by_zero_key.setdefault(_zero_key(number), number)
@@ -238,15 +242,21 @@ class _StaffImport:
         key = _zero_key(number)
         other = self.by_zero_key.get(key)
         if other is not None and other != number:
-            raise RowProblem("number", f"{other} と先頭の0だけが違います")
+            message = f"{other} と先頭の0だけが違います"
+            if len(other) > len(number):
+                message += f"。{MSG_LEADING_ZERO.format(codes=other)}"
+            raise RowProblem("number", message)
         self.by_zero_key[key] = number
         self.seen.add(number)
         unit = self.units.get(v["unit_code"])
         if unit is None:
             raise RowProblem(
                 "unit_code",
-                f"所属コード「{v['unit_code']}」は{format_fiscal_year(self.fiscal_year)}の"
-                "組織にありません",
+                self.known_units.unknown(
+                    f"所属コード「{v['unit_code']}」は{format_fiscal_year(self.fiscal_year)}の"
+                    "組織にありません",
+                    v["unit_code"],
+                ),
             )
         wanted = {name: v[name] for name in _STAFF_FIELDS if name in v}
         for name in _TEXT_FIELDS & wanted.keys():
@@ -560,6 +570,7 @@ def qualifications_import(
         for s in Staff.objects.filter(organization=organization).only("id", "number", "birth_date")
     }
     catalogue = qualification_lookup()
+    numbers = CodeIndex(staff_by_number)
     existing = {
         (sq.staff_id, sq.qualification_id, sq.obtained_on): sq
         for sq in StaffQualification.objects.filter(staff__organization=organization)
@@ -570,7 +581,10 @@ def qualifications_import(
         v = row.values
         staff = staff_by_number.get(v["number"])
         if staff is None:
-            raise RowProblem("number", f"職員番号「{v['number']}」の職員は登録されていません")
+            raise RowProblem(
+                "number",
+                numbers.unknown(f"職員番号「{v['number']}」の職員は登録されていません", v["number"]),
+            )
         qualification = catalogue.get(v["qualification"]) or catalogue.get(
             normalize(v["qualification"]).replace(" ", "")
         )
@@ -626,11 +640,52 @@ def qualifications_import(
     return summary
 
 
-def staff_import_template(*, organization: Organization | None = None) -> bytes:
-    """An empty roster workbook (the headers) for the upload page."""
-    from hagukumi.core.tabular_export import write_table
+# The roster template's example row (its 職員番号 cell reads 「記入例」).
+_SAMPLE_UNIT_CODE = "020201"
 
-    return write_table([], columns=staff_columns(organization=organization), format="xlsx")
+
+def staff_import_template(*, organization: Organization | None = None) -> bytes:
+    """The roster template for the upload page (core.tabular_export.write_template).
+
+    Headers, one 記入例 row the import skips (a 所属コード of the 団体's current
+    tree, the first value of each of its lists), Text format on the code columns
+    so Excel keeps 020201, and a 「選択肢」 sheet with drop-down lists for 職位,
+    職種, 任用形態, 採用区分, キャリアモデル and 特定部門 (the 団体's code lists).
+    """
+    from hagukumi.core.tabular_export import write_template
+
+    columns = staff_columns(organization=organization)
+    by_field = {c.field: c for c in columns}
+
+    def first(name: str) -> str:
+        pairs = by_field[name].choice_pairs()
+        return pairs[0][0] if pairs else ""
+
+    unit_code = _SAMPLE_UNIT_CODE
+    if organization is not None:
+        codes = [
+            u.code
+            for u in units_valid_in(
+                organization=organization, fiscal_year=fiscal_year_of(timezone.localdate())
+            )
+        ]
+        if codes:
+            # The deepest-looking code: staff sit in 課 and 係 rather than 部.
+            unit_code = min(codes, key=lambda code: (-len(code), code))
+    sample = {
+        "name": "山田 太郎",
+        "name_kana": "ヤマダ タロウ",
+        "birth_date": dt.date(1990, 4, 1),
+        "unit_code": unit_code,
+        "position": by_field["position"].choice_pairs()[-1][0],
+        "grade": 1,
+        "job_type": first("job_type"),
+        "employment": first("employment"),
+        "recruitment": first("recruitment"),
+        "hired_on": dt.date(2013, 4, 1),
+        "career_model": CareerModel.GENERALIST,
+    }
+    return write_template(columns, sample=sample, sheet_title="職員名簿")
 
 
 __all__ = [

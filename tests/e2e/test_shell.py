@@ -97,7 +97,7 @@ def test_demo_organization_is_marked(page: Any, login_as: Any) -> None:
 
     # The one display name of the 団体 says デモ in the header as on every page.
     header = page.locator("header.site-header .site-header__organization")
-    assert header.inner_text().strip() == "デモ市（デモ）"
+    assert header.inner_text().split() == ["団体：", "デモ市（デモ）"]
     assert demo.display_name == "デモ市（デモ）"
 
 

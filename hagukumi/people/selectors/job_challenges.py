@@ -75,13 +75,18 @@ def job_applications_for(*, actor: Actor, challenge: JobChallenge) -> list[dict[
     return out
 
 
-def access_job_application_for_decision(*, actor: Actor, application_id: int | str) -> JobApplication:
+def access_job_application_for_decision(
+    *, actor: Actor, application_id: int | str
+) -> JobApplication:
     """The application 人事担当 is about to decide (with posting, applicant and unit); audited."""
     require_role(actor, Role.HR)
+    organization_id = actor.organization_id
+    if organization_id is None:
+        raise AccessDenied()
     try:
         application = (
             JobApplication.objects.select_related("challenge", "staff__unit")
-            .filter(challenge__organization_id=actor.organization_id)
+            .filter(challenge__organization_id=organization_id)
             .get(pk=application_id)
         )
     except (JobApplication.DoesNotExist, ValueError, TypeError) as exc:

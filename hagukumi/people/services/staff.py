@@ -144,8 +144,9 @@ def staff_qualification_add(
 
 @transaction.atomic
 def staff_user_link(*, actor: Actor, staff: Staff, user: User | None) -> Staff:
-    """Link a login to a staff record so that its user is 職員本人 (人事担当 of the 団体)."""
-    require_role(actor, Role.HR)
+    """Link a login to a staff record so that its user is 職員本人 (人事担当 or
+    システム管理者 of the 団体: the user administration links by 職員番号, ADR 0009)."""
+    require_role(actor, Role.HR, Role.SYSTEM_ADMIN)
     if actor.organization_id != staff.organization_id:
         raise AccessDenied()
     staff.user = user

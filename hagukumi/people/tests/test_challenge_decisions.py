@@ -107,7 +107,9 @@ def test_confirmation_page_without_a_decision_goes_back(application, user_with_r
     decide = reverse("people:application_decide", kwargs={"pk": application.pk})
     response = hr.get(decide)
     assert response.status_code == 302
-    assert response.url == reverse("people:challenge_detail", kwargs={"pk": application.challenge_id})
+    assert response.url == reverse(
+        "people:challenge_detail", kwargs={"pk": application.challenge_id}
+    )
 
 
 def test_only_hr_reaches_the_confirmation(application, user_with_role):  # type: ignore[no-untyped-def]

@@ -112,7 +112,8 @@ def test_before_hire_is_kept_but_not_subsidised(organization):  # type: ignore[n
         actor=operator,
         organization=organization,
         source=(
-            HEADER + "000001,ITパスポート,2023-10-01,7500\r\n000001,ITパスポート,2024-10-01,7500\r\n"
+            HEADER
+            + "000001,ITパスポート,2023-10-01,7500\r\n000001,ITパスポート,2024-10-01,7500\r\n"
         ).encode(),
         filename="q.csv",
         today=TODAY,

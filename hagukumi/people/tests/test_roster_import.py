@@ -183,7 +183,9 @@ def test_leading_zeros_stay_text_and_near_duplicates_refused(organization, tree)
             "職員番号,氏名,所属コード,職位\r\n123,丁,0101,主事\r\n".encode(),
             filename="c.csv",
         )
-    assert errors_of(exc) == ["行 2 列 職員番号: 000123 と先頭の0だけが違います"]
+    assert errors_of(exc) == [
+        "行 2 列 職員番号: 000123 と先頭の0だけが違います。先頭の0が落ちていませんか（000123）"
+    ]
 
 
 @pytest.mark.parametrize(

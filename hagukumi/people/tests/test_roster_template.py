@@ -68,17 +68,19 @@ def test_template_has_a_sample_row_and_lists_of_the_organizations_values(  # typ
     choices = workbook["選択肢"]
     lists = {c.value: c.column_letter for c in choices[1]}
     assert set(VALIDATED) <= set(lists)
-    positions = [c.value for c in choices[lists["職位"]]][1:]
+    def listed(header: str) -> list[str]:
+        return [c.value for c in choices[lists[header]] if c.value is not None][1:]
+
+    positions = listed("職位")
     assert positions[-1] == "参事" and "部長" in positions
-    careers = [c.value for c in choices[lists["キャリアモデル"]]][1:]
-    assert careers == ["ゼネラリスト", "エキスパート", "特定部門エキスパート"]
+    assert listed("キャリアモデル") == ["ゼネラリスト", "エキスパート", "特定部門エキスパート"]
     validations = {
         str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation
     }
     for header in VALIDATED:
         letter = lists[header]
-        count = len([c for c in choices[letter] if c.value is not None])
-        assert validations[f"{letters[header]}2"] == f"'選択肢'!${letter}$2:${letter}${count}"
+        last = len(listed(header)) + 1
+        assert validations[f"{letters[header]}2"] == f"'選択肢'!${letter}$2:${letter}${last}"
 
 
 def test_downloaded_template_imports_no_rows_without_error(organization, tree):  # type: ignore[no-untyped-def]
@@ -130,7 +132,7 @@ def test_unit_code_without_its_leading_zero_says_so(organization, tree, format):
             effective_date=DAY,
         )
     assert [str(e) for e in exc.value.errors] == [
-        "行 2 列 所属コード: 所属コード「20201」は令和8年度の組織にありません。"
+        "行 2 列 所属コード: 所属コード「20201」は令和8年度 (2026)の組織にありません。"
         "先頭の0が落ちていませんか（020201）"
     ]
 

@@ -15,9 +15,9 @@ from hagukumi.core.models import Role
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of
 from hagukumi.core.web import actor_of
+from hagukumi.frameworks.in_force import talent_type_name
 from hagukumi.orgs.selectors import units_valid_in
 from hagukumi.people.forms import DecisionForm, JobChallengeForm, MotivationForm, OpinionForm
-from hagukumi.frameworks.in_force import talent_type_name
 from hagukumi.people.models import ApplicationStatus, JobApplication, JobChallenge
 from hagukumi.people.roles import PEOPLE_ROLES, POSTING_ROLES
 from hagukumi.people.selectors import (

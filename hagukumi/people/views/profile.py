@@ -255,5 +255,7 @@ def _profile_post(
             raise AccessDenied()
     except ApplicationError as exc:
         field = exc.extra.get("field")
-        form.add_error(field if isinstance(field, str) and field in form.fields else None, exc.message)
+        form.add_error(
+            field if isinstance(field, str) and field in form.fields else None, exc.message
+        )
     return False, {action: form}

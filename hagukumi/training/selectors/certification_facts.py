@@ -9,8 +9,9 @@ audited here.
 
 Facts are "as of" a day and up to a 年度: records of a later 年度, or dated
 after the day, do not count. A cohort member is an Enrollment in one of the
-programme's cohorts holding a seat (SEATED_ENROLLMENT_STATUSES: 申請中, 承認,
-修了, 未修了), in a cohort whose 年度 is not after the one asked.
+programme's cohorts that takes part (`attendance.ATTENDING_ENROLLMENT_STATUSES`:
+承認, 修了, 未修了 — not 申請中 or 待機), in a cohort whose 年度 is not after the
+one asked. Hours follow `attendance.counted_hours`, the one rule for them.
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ from typing import Any
 from django.db.models import (
     BigIntegerField,
     Case,
-    DecimalField,
-    F,
     Min,
     Q,
     QuerySet,
@@ -33,13 +32,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from hagukumi.training.models import (
-    SEATED_ENROLLMENT_STATUSES,
     TAKEN_ATTENDANCE_STATUSES,
     Attendance,
-    AttendanceStatus,
     CompetencyEvidence,
     CourseCompletion,
     Enrollment,
@@ -47,8 +43,11 @@ from hagukumi.training.models import (
     ProgramPhase,
     Session,
 )
-
-HOURS_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=10, decimal_places=2)
+from hagukumi.training.selectors.attendance import (
+    ATTENDING_ENROLLMENT_STATUSES,
+    HOURS_FIELD,
+    counted_hours_expression,
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def _members(
         organization_id=organization_id,
         cohort__program_id__in=list(program_ids),
         cohort__fiscal_year__lte=fiscal_year,
-        status__in=SEATED_ENROLLMENT_STATUSES,
+        status__in=ATTENDING_ENROLLMENT_STATUSES,
     )
 
 
@@ -176,16 +175,6 @@ def course_completion_masks(
     return {staff_id: int(mask) for staff_id, mask in rows}
 
 
-def attended_hours_expression() -> Any:
-    """Hours one attendance row counts: its own, else the session's for 出席, else 0."""
-    return Coalesce(
-        F("hours"),
-        Case(When(status=AttendanceStatus.PRESENT, then=F("session__hours"))),
-        Value(Decimal("0")),
-        output_field=HOURS_FIELD,
-    )
-
-
 def attendance_hours(
     *,
     organization_id: int,
@@ -193,9 +182,10 @@ def attendance_hours(
     fiscal_year: int,
     as_of: dt.date,
 ) -> dict[int, Decimal]:
-    """staff id → hours attended (出席・遅刻・早退・免除) of the courses (None: every course).
+    """staff id → hours attended of the courses (None: every course), one query.
 
-    A row's hours are its own, else the session's for 出席 (one query).
+    A row counts `attendance.counted_hours` (the hours recorded; else the
+    session's length for 出席 and 免除; 遅刻・早退 without hours and 欠席 nothing).
     Sessions of a later 年度 or dated after `as_of` do not count; undated
     (self-paced e-learning) sessions count by their 年度.
     """
@@ -209,7 +199,7 @@ def attendance_hours(
     return {
         staff_id: Decimal(total).quantize(Decimal("0.01"))
         for staff_id, total in rows.values("staff_id")
-        .annotate(total=Sum(attended_hours_expression(), output_field=HOURS_FIELD))
+        .annotate(total=Sum(counted_hours_expression(), output_field=HOURS_FIELD))
         .values_list("staff_id", "total")
     }
 
