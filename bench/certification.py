@@ -80,6 +80,7 @@ def _framework(org: Any, actor: Any) -> Any:
 
     framework = framework_create(actor=actor, organization=org, code="mic", name="ベンチ")
     draft = framework_draft(framework=framework)
+    assert draft is not None
     content = {
         "code": "mic",
         "name": "ベンチ",
@@ -187,7 +188,7 @@ def _build(count: int, rng: random.Random) -> dict[str, Any]:
         batch_size=5000,
     )
     absent: dict[int, set[int]] = {}
-    attendance = []
+    attendance: list[Any] = []
     for s in staff:
         missed = {k for k in range(len(sessions)) if rng.random() < 0.03}
         absent[s.pk] = {sessions[k].course_id for k in missed}
@@ -407,7 +408,7 @@ def _engine_meets(world: dict[str, Any]) -> tuple[set[str], int]:
 
     statements = 0
 
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         nonlocal statements
         statements += 1
         return execute(sql, params, many, context)

@@ -1,27 +1,27 @@
-"""Search quality on the judged query set: our case search against a character-bigram BM25.
+"""Search quality on the judged sets: our case search against a character-bigram BM25.
 
     .venv/bin/python bench/search_quality.py [--smoke] [--per-query] [--strict]
+                                             [--set both|seeds|library]
 
-1. Loads ``bench/data/search_judgments.json`` and validates it against the seeds (every
-   anchor verbatim in its seed, >= 60 queries, >= 8 per subset); exit 2 if invalid.
-2. Computes the baseline (``search_eval.BigramBM25``) in the same run.
-3. If ``hagukumi.cases.search`` exists, evaluates its entry point
+Two judged sets, one run, one throwaway SQLite database (``migrate``, then the real
+importer ``import_cases``):
 
-       case_search(*, actor=Actor.system(), query: str, limit: int) -> result
+- **seeds** (``bench/data/search_judgments.json``, 94 queries over the five seeds,
+  issue 6): validated against the seeds (every anchor verbatim, >= 60 queries, >= 8 per
+  subset; exit 2 if invalid); reported per subset with document-level nDCG@10, MRR
+  and best-passage nDCG@10, and whether nDCG@10 >= baseline + 0.10 (``--strict``: exit
+  1 when not, on every subset). Evaluated right after importing the seeds alone.
+- **library** (``bench/data/library15/``, issue #15): 154 case texts written for the
+  bench (on-topic digital-talent cases and off-topic pages of other fields) plus the
+  seeds, 84 queries graded per document in five categories; reported per category
+  (nDCG@10 and MRR, ours against the baseline over the same 159 documents) and the
+  gap between variant twins. Evaluated after importing the case texts too.
 
-   where ``result.hits`` (or ``result["hits"]``) lists hits best first, each with
-   ``source_file`` (the imported file's name; its first three characters are the seed
-   id) and, optionally, ``passage`` (text of the matched passage) or ``passage_id`` (a
-   ``CasePassage`` whose text is read), for the best-passage metric. ``Actor.system()``
-   means: every case (as ``search_cases``). The five seeds are imported into a
-   throwaway SQLite database first (``migrate``, then ``import_cases`` on
-   ``data/seeds/*.txt``).
-4. Prints per subset: n, nDCG@10 baseline vs ours and delta, MRR of both, best-passage
-   nDCG@10 of both, and whether the goal (nDCG@10 >= baseline + 0.10) holds.
-
-Without the search it prints the baseline and exits 0. ``--smoke`` runs a dozen
-queries (the pinned ones and one per subset). ``--strict`` exits 1 when the goal is not
-met on every subset. Timings are printed for reading, never asserted.
+The system under test is ``case_search(*, actor=Actor.system(), query, limit)``: hits
+map to documents by the first three characters of ``source_file`` (the imported file
+name), the best passage by ``passage_id``. ``--smoke`` runs a dozen queries of each
+set (the pinned ones, one per subset, two per category). Timings are for reading,
+never asserted.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ import search_eval as se  # noqa: E402
 
 NOT_IMPLEMENTED = "検索 (hagukumi.cases.search) は未実装のため、ベースラインのみ表示します"
 ENTRY_POINT = "case_search"
+SearchFn = Callable[[str, int], list[Any]]
 
 
 def smoke_queries(queries: Sequence[se.Query]) -> list[se.Query]:
@@ -56,64 +57,87 @@ def smoke_queries(queries: Sequence[se.Query]) -> list[se.Query]:
     return chosen
 
 
+def library_smoke_queries(queries: Sequence[se.Query]) -> list[se.Query]:
+    """Two queries per category (a twin pair for the variants)."""
+    chosen: list[se.Query] = []
+    for category in se.LIBRARY_CATEGORIES:
+        chosen.extend([q for q in queries if q.subset == category][:2])
+    return chosen
+
+
 def _field(hit: Any, name: str) -> Any:
     if isinstance(hit, dict):
         return hit.get(name)
     return getattr(hit, name, None)
 
 
-def system_search(
-    seeds_dir: Path, documents: dict[str, str], workdir: Path
-) -> tuple[Callable[[str, int], list[Any]] | None, str]:
-    """Our search over the seeds in a throwaway database, or (None, why not)."""
-    if importlib.util.find_spec("hagukumi.cases.search") is None:
-        return None, NOT_IMPLEMENTED
-    os.environ["DJANGO_SETTINGS_MODULE"] = "hagukumi.settings"
-    os.environ["DEBUG"] = "true"
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ["HAGUKUMI_SEEDS_DIR"] = str(seeds_dir)
-    import django
-    from django.core.management import call_command
+class System:
+    """Our search in a throwaway database; ``why`` says why not when it cannot run."""
 
-    django.setup()
-    from hagukumi.cases import search as module
-    from hagukumi.core.tenancy import Actor
+    def __init__(self, workdir: Path) -> None:
+        self.entry: Any = None
+        self.why = ""
+        if importlib.util.find_spec("hagukumi.cases.search") is None:
+            self.why = NOT_IMPLEMENTED
+            return
+        os.environ["DJANGO_SETTINGS_MODULE"] = "hagukumi.settings"
+        os.environ["DEBUG"] = "true"
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
+        os.environ["HAGUKUMI_SEEDS_DIR"] = str(se.SEEDS_DIR)
+        import django
+        from django.core.management import call_command
 
-    entry = getattr(module, ENTRY_POINT, None)
-    if entry is None:
-        return None, f"(hagukumi.cases.search に {ENTRY_POINT} がまだありません)\n{NOT_IMPLEMENTED}"
-    call_command("migrate", verbosity=0, interactive=False)
-    paths = [str(seeds_dir / name) for _, name in sorted(documents.items())]
-    output = io.StringIO()
-    try:
-        call_command("import_cases", *paths, stdout=output, stderr=output)
-    except (Exception, SystemExit) as exc:
-        return None, f"種文書の取り込みに失敗しました: {exc}\n{output.getvalue()}"
-    from hagukumi.cases.models import CasePassage
+        django.setup()
+        from hagukumi.cases import search as module
 
-    doc_ids = set(documents)
+        self.entry = getattr(module, ENTRY_POINT, None)
+        if self.entry is None:
+            self.why = f"(hagukumi.cases.search に {ENTRY_POINT} がまだありません)\n{NOT_IMPLEMENTED}"
+            return
+        call_command("migrate", verbosity=0, interactive=False)
 
-    def passage_text(hit: Any) -> Any:
-        passage = _field(hit, "passage")
-        if passage is None and _field(hit, "passage_id") is not None:
-            found = CasePassage.objects.filter(pk=_field(hit, "passage_id")).first()
-            passage = found.text if found else ""
-        return passage
+    @property
+    def ready(self) -> bool:
+        return self.entry is not None and not self.why
 
-    def run(query: str, limit: int) -> list[Any]:
-        result = entry(actor=Actor.system(), query=query, limit=limit)
-        hits = _field(result, "hits") or []
-        out: list[tuple[str, Any]] = []
-        for hit in hits:
-            # Hits map to seeds by the seed number the imported file name starts with.
-            doc = Path(str(_field(hit, "source_file") or "")).name[:3]
-            if doc in doc_ids:
-                out.append((doc, passage_text(hit)))
-        if all(isinstance(passage, str) for _, passage in out):
-            return [(doc, passage) for doc, passage in out]
-        return [doc for doc, _ in out]
+    def import_files(self, paths: Sequence[str]) -> bool:
+        from django.core.management import call_command
 
-    return run, ""
+        output = io.StringIO()
+        try:
+            call_command("import_cases", *paths, stdout=output, stderr=output)
+        except (Exception, SystemExit) as exc:
+            self.why = f"文書の取り込みに失敗しました: {exc}\n{output.getvalue()[-2000:]}"
+            return False
+        return True
+
+    def search(self, doc_ids: set[str], *, passages: bool = True) -> SearchFn:
+        from hagukumi.cases.models import CasePassage
+        from hagukumi.core.tenancy import Actor
+
+        entry = self.entry
+
+        def passage_text(hit: Any) -> Any:
+            passage = _field(hit, "passage")
+            if passage is None and _field(hit, "passage_id") is not None:
+                found = CasePassage.objects.filter(pk=_field(hit, "passage_id")).first()
+                passage = found.text if found else ""
+            return passage
+
+        def run(query: str, limit: int) -> list[Any]:
+            result = entry(actor=Actor.system(), query=query, limit=limit)
+            hits = _field(result, "hits") or []
+            out: list[tuple[str, Any]] = []
+            for hit in hits:
+                # Hits map to documents by the number the imported file name starts with.
+                doc = Path(str(_field(hit, "source_file") or "")).name[:3]
+                if doc in doc_ids:
+                    out.append((doc, passage_text(hit) if passages else None))
+            if passages and all(isinstance(passage, str) for _, passage in out):
+                return list(out)
+            return [doc for doc, _ in out]
+
+        return run
 
 
 def _num(value: float | None) -> str:
@@ -154,6 +178,36 @@ def print_comparison(base: se.Evaluation, ours: se.Evaluation) -> bool:
     return all_met
 
 
+def print_categories(base: se.Evaluation, ours: se.Evaluation | None) -> None:
+    """The library set per category: nDCG@10 and MRR, baseline and ours."""
+    print(
+        f"{'category':<14}{'n':>4}  {'nDCG@10 base':>12} {'ours':>6} {'delta':>7}"
+        f"  {'MRR base':>8} {'ours':>6} {'delta':>7}"
+    )
+    scores = zip(base.by_subset(), ours.by_subset() if ours else [None] * 99, strict=False)
+    for b, o in scores:
+        line = f"{b.subset:<14}{b.n:>4}  {_num(b.ndcg):>12}"
+        if o is not None:
+            line += (
+                f" {_num(o.ndcg)} {o.ndcg - b.ndcg:+7.3f}  {_num(b.mrr):>8} {_num(o.mrr)}"
+                f" {o.mrr - b.mrr:+7.3f}"
+            )
+        else:
+            line += f"  {_num(b.mrr):>8}"
+        print(line)
+
+
+def print_twins(name: str, evaluation: se.Evaluation, worst: int = 3) -> None:
+    gaps = se.twin_gaps(evaluation)
+    if not gaps:
+        return
+    mean = sum(abs(a - b) for _, a, b in gaps) / len(gaps)
+    print(f"表記ゆれの対 ({name}): {len(gaps)} 対, nDCG@10 の差 平均 {mean:.3f}")
+    for query, a, b in gaps[:worst]:
+        if abs(a - b) > 1e-9:
+            print(f"  {query.id}/{query.twin} {query.text!r}: {a:.3f} / {b:.3f}")
+
+
 def print_pinned(name: str, evaluation: se.Evaluation) -> None:
     pinned = [r for r in evaluation.results if r.query.pinned_top3]
     if not pinned:
@@ -177,65 +231,119 @@ def print_per_query(base: se.Evaluation, ours: se.Evaluation | None) -> None:
             line += f" ours {o.ndcg:.3f} {','.join(o.ranked[:5]):<19}"
             if o.error:
                 line += f" ERROR {o.error}"
-        print(f"{line} {b.query.text}")
+        print(f"{line} {b.query.text[:40]}")
+
+
+def _workdir() -> tempfile.TemporaryDirectory[str]:
+    """In memory when the system has /dev/shm: the import writes one transaction per file."""
+    shm = Path("/dev/shm")  # noqa: S108 - a private temporary directory inside it
+    parent = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+    return tempfile.TemporaryDirectory(prefix="hagukumi-bench-", dir=parent)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true", help="a dozen queries, a few seconds")
+    parser.add_argument("--smoke", action="store_true", help="a dozen queries of each set")
     parser.add_argument("--per-query", action="store_true", help="one line per query")
-    parser.add_argument("--strict", action="store_true", help="exit 1 if the goal is not met")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if the seeds goal is not met")
+    parser.add_argument("--set", choices=("both", "seeds", "library"), default="both")
     parser.add_argument("--judgments", type=Path, default=se.JUDGMENTS_PATH)
+    parser.add_argument("--library", type=Path, default=se.LIBRARY_PATH)
     args = parser.parse_args(argv)
+    run_seeds = args.set in ("both", "seeds")
+    run_library = args.set in ("both", "library")
 
     judgments = se.load_judgments(args.judgments)
     seeds = se.load_seeds(judgments)
     errors = se.validate(judgments, seeds)
+    library = se.load_library(args.library)
+    errors += [f"library: {e}" for e in se.validate_library(library)] if run_library else []
     if errors:
         print("判定ファイルが不正です:", *errors, sep="\n  ", file=sys.stderr)
         return 2
     queries = smoke_queries(judgments.queries) if args.smoke else list(judgments.queries)
-    print(
-        f"判定済みクエリ {len(judgments.queries)} 件 (実行 {len(queries)} 件), "
-        f"種文書 {len(seeds)} 件, 記載日 {judgments.meta.get('written', '?')}"
+    library_queries = (
+        library_smoke_queries(library.queries) if args.smoke else list(library.queries)
     )
+    texts = se.load_documents(library)
 
     started = time.perf_counter()
-    engine = se.baseline(seeds)
-    base = se.evaluate(engine.search_with_passages, queries)
+    base = se.evaluate(se.baseline(seeds).search_with_passages, queries)
+    library_base = se.evaluate(
+        se.baseline(texts).search,
+        library_queries,
+        subsets=se.LIBRARY_CATEGORIES,
+        passages=False,
+    )
     base_seconds = time.perf_counter() - started
 
-    with tempfile.TemporaryDirectory(prefix="hagukumi-bench-") as tmp:
-        search, why = system_search(se.SEEDS_DIR, dict(judgments.documents), Path(tmp))
-        if search is None:
-            print(
-                f"baseline: character-bigram BM25 over {len(engine.passages)} passages"
-                f" ({base_seconds:.2f} s)"
-            )
-            print_baseline(base)
-            print_pinned("baseline", base)
-            if args.per_query:
-                print_per_query(base, None)
-            print(why)
-            return 0 if why.endswith(NOT_IMPLEMENTED) else 1
-        started = time.perf_counter()
-        ours = se.evaluate(search, queries)
-        ours_seconds = time.perf_counter() - started
+    all_met = True
+    with _workdir() as tmp:
+        system = System(Path(tmp))
+        ours = library_ours = None
+        ours_seconds = library_seconds = 0.0
+        if system.ready and system.import_files(
+            [str(se.SEEDS_DIR / name) for _, name in sorted(judgments.documents.items())]
+        ):
+            started = time.perf_counter()
+            if run_seeds:
+                ours = se.evaluate(system.search(set(judgments.documents)), queries)
+            ours_seconds = time.perf_counter() - started
+            own = [path for doc, path in sorted(library.documents.items()) if doc not in seeds]
+            if run_library and system.import_files(own):
+                started = time.perf_counter()
+                library_ours = se.evaluate(
+                    system.search(set(library.documents), passages=False),
+                    library_queries,
+                    subsets=se.LIBRARY_CATEGORIES,
+                    passages=False,
+                )
+                library_seconds = time.perf_counter() - started
 
-    print(
-        f"baseline: character-bigram BM25 ({base_seconds:.2f} s); "
-        f"ours: hagukumi.cases.search.{ENTRY_POINT} ({ours_seconds:.2f} s, "
-        f"{1000 * ours_seconds / max(len(queries), 1):.1f} ms/query)"
-    )
-    all_met = print_comparison(base, ours)
-    print_pinned("baseline", base)
-    print_pinned("ours", ours)
-    for r in ours.errors:
-        print(f"  エラー {r.query.id} {r.query.text!r}: {r.error}")
-    if args.per_query:
-        print_per_query(base, ours)
-    print("目標 (各 subset で nDCG@10 >= baseline + 0.10):", "達成" if all_met else "未達")
-    return 1 if args.strict and not all_met else 0
+    print(f"baseline: character-bigram BM25, 800-character passages ({base_seconds:.2f} s)")
+    if system.ready:
+        total = len(queries) * run_seeds + len(library_queries) * run_library
+        print(
+            f"ours: hagukumi.cases.search.{ENTRY_POINT} "
+            f"({1000 * (ours_seconds + library_seconds) / max(total, 1):.1f} ms/query)"
+        )
+    if run_seeds:
+        print(
+            f"\n== 種文書の判定セット: クエリ {len(judgments.queries)} 件 (実行 {len(queries)} 件), "
+            f"文書 {len(seeds)} 件, 記載日 {judgments.meta.get('written', '?')}"
+        )
+        if ours is None:
+            print_baseline(base)
+        else:
+            all_met = print_comparison(base, ours)
+        print_pinned("baseline", base)
+        if ours is not None:
+            print_pinned("ours", ours)
+            for r in ours.errors:
+                print(f"  エラー {r.query.id} {r.query.text!r}: {r.error}")
+        if args.per_query:
+            print_per_query(base, ours)
+        if ours is not None:
+            print("目標 (各 subset で nDCG@10 >= baseline + 0.10):", "達成" if all_met else "未達")
+    if run_library:
+        print(
+            f"\n== 事例ライブラリの判定セット (#15): クエリ {len(library.queries)} 件 "
+            f"(実行 {len(library_queries)} 件), 文書 {len(library.documents)} 件 "
+            f"(うち作成 {library.meta.get('own_cases')} 件), "
+            f"記載日 {library.meta.get('written', '?')}"
+        )
+        print_categories(library_base, library_ours)
+        print_twins("baseline", library_base)
+        if library_ours is not None:
+            print_twins("ours", library_ours)
+            for r in library_ours.errors:
+                print(f"  エラー {r.query.id} {r.query.text!r}: {r.error}")
+        if args.per_query:
+            print_per_query(library_base, library_ours)
+    if not system.ready:
+        print(system.why)
+        return 0 if system.why.endswith(NOT_IMPLEMENTED) else 1
+    return 1 if args.strict and run_seeds and not all_met else 0
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/", include("hagukumi.cases.urls")),
     path("people/", include("hagukumi.people.urls")),
     path("users/", include("hagukumi.accounts.urls")),
+    path("training/", include("hagukumi.training.urls")),
     path("assessments/", include("hagukumi.assessments.urls")),
 ]
 

@@ -179,3 +179,41 @@ def test_issue_pinned_queries_are_in_the_set() -> None:
         "デジタル相談員 月曜": ("000",),
         "副業": ("001",),
     }
+
+
+# ---------------------------------------------------------------- library set (issue #15)
+
+
+def test_library_set_is_valid_and_large_enough() -> None:
+    library = se.load_library()
+    assert se.validate_library(library) == []
+    assert library.meta["own_cases"] >= se.MIN_LIBRARY_CASES
+    assert len(library.queries) >= se.MIN_LIBRARY_QUERIES
+    assert library.meta["written_before_tuning"] is True
+    assert {"000", "001", "002", "003", "004"} <= set(library.documents)
+    counts = {c: sum(q.subset == c for q in library.queries) for c in se.LIBRARY_CATEGORIES}
+    assert min(counts.values()) >= se.MIN_PER_SUBSET
+
+
+def test_library_validation_reports_twins_judged_differently() -> None:
+    library = se.load_library()
+    a = se.Query("a", "人財", "variant", (se.Judgment("101", 3, ""),), twin="b")
+    b = se.Query("b", "人材", "variant", (se.Judgment("102", 3, ""),), twin="a")
+    c = se.Query("c", "x", "nonsense", (se.Judgment("999", 1, ""),))
+    broken = se.JudgmentSet(queries=(a, b, c), documents=library.documents, meta={})
+    errors = "\n".join(se.validate_library(broken))
+    assert "twin b is judged differently" in errors
+    assert "unknown doc '999'" in errors
+    assert "unknown category 'nonsense'" in errors
+    assert "0 case texts" in errors
+
+
+def test_twin_gaps_pair_each_twin_once() -> None:
+    a = se.Query("a", "人財", "variant", (se.Judgment("x", 3, ""),), twin="b")
+    b = se.Query("b", "人材", "variant", (se.Judgment("x", 3, ""),), twin="a")
+    results = (
+        se.QueryResult(a, ("x",), 1.0, 1.0),
+        se.QueryResult(b, ("y", "x"), 0.6, 0.5),
+    )
+    gaps = se.twin_gaps(se.Evaluation(results, se.LIBRARY_CATEGORIES))
+    assert [(q.id, x, y) for q, x, y in gaps] == [("a", 1.0, 0.6)]

@@ -45,7 +45,7 @@ ROLE_TASKS: dict[str, tuple[Task, ...]] = {
     ),
     Role.UNIT_HEAD: (
         Task("所属職員の育成状況を確認する", "people-search"),
-        Task("DX推進リーダーを推薦する", "people-designations"),
+        Task("DX推進リーダーを推薦する", "training-recommend"),
         Task("上司評価を確認する", "assessments-confirm"),
     ),
     Role.STAFF: (

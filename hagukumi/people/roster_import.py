@@ -35,9 +35,9 @@ from hagukumi.core.jobs import mass_change
 from hagukumi.core.model_update import model_update
 from hagukumi.core.models import AuditEvent, Role
 from hagukumi.core.tabular_import import (
+    MSG_LEADING_ZERO,
     CodeIndex,
     Column,
-    MSG_LEADING_ZERO,
     ImportSummary,
     ParsedRow,
     ProgressOption,
@@ -583,7 +583,9 @@ def qualifications_import(
         if staff is None:
             raise RowProblem(
                 "number",
-                numbers.unknown(f"職員番号「{v['number']}」の職員は登録されていません", v["number"]),
+                numbers.unknown(
+                    f"職員番号「{v['number']}」の職員は登録されていません", v["number"]
+                ),
             )
         qualification = catalogue.get(v["qualification"]) or catalogue.get(
             normalize(v["qualification"]).replace(" ", "")

@@ -19,3 +19,33 @@ class TrainingConfig(AppConfig):
         import_jobs.register()
         metrics.register()
         panels.register()
+        self._register_navigation()
+
+    def _register_navigation(self) -> None:
+        from hagukumi.core.registries import NavItem, register_nav_item
+        from hagukumi.training import roles
+
+        for item in (
+            NavItem(
+                "training-courses", "研修", "training:index", 35, frozenset(roles.TRAINING_READ_ROLES)
+            ),
+            NavItem(
+                "training-apply", "研修の申込", "training:apply", 36, frozenset(roles.APPLY_ROLES)
+            ),
+            # The 所属長's home task 「DX推進リーダーを推薦する」 (core.selectors.ROLE_TASKS).
+            NavItem(
+                roles.RECOMMEND_NAV_KEY,
+                "研修への推薦",
+                "training:recommend",
+                37,
+                frozenset(roles.RECOMMEND_ROLES),
+            ),
+            NavItem(
+                "training-approvals",
+                "研修申込の承認",
+                "training:approvals",
+                38,
+                frozenset(roles.APPROVE_ROLES),
+            ),
+        ):
+            register_nav_item(item)

@@ -35,6 +35,7 @@ MSG_BOOL = "○ か × で入力してください（はい/いいえ、1/0 も�
 EXCEL_DIGITS = 15
 
 _FORMULA_ESCAPED = re.compile(r"'[=+\-@\t\r]")
+_FORMULA_TEXT = re.compile(r"\s*=")
 _ZERO_PAD_FORMAT = re.compile(r"^0+$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.(\d+))?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
@@ -80,7 +81,8 @@ def converter(column: Column, *, epoch_1904: bool = False) -> Callable[[Any], An
 def raw(cell: Any) -> tuple[Any, bool]:
     """(value, is_formula) of a CSV string or an openpyxl cell."""
     if isinstance(cell, str) or cell is None:
-        if cell and cell[0] == "=":
+        # Blanks before 「=」 do not disarm it: a spreadsheet drops them (issue 16).
+        if cell and _FORMULA_TEXT.match(cell):
             return cell, True
         return cell, False
     data_type = getattr(cell, "data_type", "n")

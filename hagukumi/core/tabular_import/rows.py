@@ -42,6 +42,7 @@ def is_sample_mark(text: str) -> bool:
     """Whether a row's first cell marks it as an example (「記入例」, 「【記入例】…」)."""
     return bool(_SAMPLE.match(unicodedata.normalize("NFKC", text)))
 
+
 Cell = Any  # a str (CSV) or an openpyxl read-only cell (xlsx)
 
 

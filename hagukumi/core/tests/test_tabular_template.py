@@ -77,7 +77,8 @@ def test_template_has_a_marked_sample_row():
 
 def test_a_template_with_only_its_sample_row_reads_as_no_rows():
     table = read_table(write_template(COLUMNS, sample=SAMPLE), columns=COLUMNS)
-    assert table.rows == [] and table.errors == []
+    assert table.rows == []
+    assert table.errors == []
     assert table.sample_rows == 1
 
 
@@ -107,7 +108,8 @@ def test_header_only_file_is_still_refused():
 
 def test_choice_columns_get_a_sheet_of_allowed_values_and_drop_down_lists():
     workbook = book(write_template(COLUMNS, sample=SAMPLE))
-    assert workbook.sheetnames == ["Sheet1", CHOICES_SHEET] and CHOICES_SHEET == "選択肢"
+    assert workbook.sheetnames == ["Sheet1", CHOICES_SHEET]
+    assert CHOICES_SHEET == "選択肢"
     assert workbook.active.title == "Sheet1"  # the importer reads the active sheet
     choices = workbook[CHOICES_SHEET]
     listed = [[c.value for c in column if c.value is not None] for column in choices.columns]
@@ -121,7 +123,8 @@ def test_choice_columns_get_a_sheet_of_allowed_values_and_drop_down_lists():
         "G2:G1048576": "'選択肢'!$B$2:$B$4",
     }
     validation = sheet.data_validations.dataValidation[0]
-    assert validation.showErrorMessage and validation.allow_blank
+    assert validation.showErrorMessage
+    assert validation.allow_blank
     assert "選択肢" in validation.error
 
 
@@ -131,7 +134,8 @@ def test_a_template_without_choice_columns_has_one_sheet():
 
 def test_leading_zero_hint():
     codes = CodeIndex(["020201", "0101", "01", "3"])
-    assert "020201" in codes and "20201" not in codes
+    assert "020201" in codes
+    assert "20201" not in codes
     assert codes.leading_zero_hint("20201") == "先頭の0が落ちていませんか（020201）"
     assert codes.leading_zero_hint("１０１") == "先頭の0が落ちていませんか（0101）"
     assert codes.leading_zero_hint("1") == "先頭の0が落ちていませんか（01）"

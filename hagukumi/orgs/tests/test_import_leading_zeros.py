@@ -32,7 +32,9 @@ def refused(organization: Organization, source: bytes, filename: str = "units.cs
 
 
 def test_a_parent_code_without_its_leading_zero_names_the_code(organization: Organization) -> None:
-    data = xlsx_bytes([["020201", "企画部", None, "部", ""], ["02020101", "企画課", 20201, "課", ""]])
+    data = xlsx_bytes(
+        [["020201", "企画部", None, "部", ""], ["02020101", "企画課", 20201, "課", ""]]
+    )
     assert refused(organization, data, filename="units.xlsx") == [
         "行 3 列 上位所属コード: 上位所属コード「20201」の所属がファイルにありません。"
         "先頭の0が落ちていませんか（020201）"

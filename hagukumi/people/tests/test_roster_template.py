@@ -63,16 +63,19 @@ def test_template_has_a_sample_row_and_lists_of_the_organizations_values(  # typ
     sample = {header: sheet[f"{letter}2"].value for header, letter in letters.items()}
     assert sample["職員番号"] == SAMPLE_MARK
     assert sample["所属コード"] in {"01", "0101", "010101", "0102", "02", "0201"}
-    assert sample["職位"] and sample["氏名"]
+    assert sample["職位"]
+    assert sample["氏名"]
     assert sheet.max_row == 2
     choices = workbook["選択肢"]
     lists = {c.value: c.column_letter for c in choices[1]}
     assert set(VALIDATED) <= set(lists)
+
     def listed(header: str) -> list[str]:
         return [c.value for c in choices[lists[header]] if c.value is not None][1:]
 
     positions = listed("職位")
-    assert positions[-1] == "参事" and "部長" in positions
+    assert positions[-1] == "参事"
+    assert "部長" in positions
     assert listed("キャリアモデル") == ["ゼネラリスト", "エキスパート", "特定部門エキスパート"]
     validations = {
         str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +24,8 @@ from hagukumi.training.roles import (
     RECOMMEND_ROLES,
     TRAINING_READ_ROLES,
 )
-from hagukumi.training.selectors.enrolment import cohort_seat_counts
+from hagukumi.training.models import Cohort
+from hagukumi.training.selectors.enrolment import SeatCounts, cohort_seat_counts
 from hagukumi.training.selectors.pages import adoption_frameworks, courses_for
 from hagukumi.training.selectors.programs import (
     access_course_by_id,
@@ -38,6 +41,11 @@ from hagukumi.training.services.templates import program_template_adopt
 from hagukumi.training.views.common import crumbs, today
 
 
+def _with_seats(cohorts: list[Cohort]) -> list[tuple[Cohort, SeatCounts]]:
+    seats = cohort_seat_counts(cohorts)
+    return [(c, seats[c.pk]) for c in cohorts]
+
+
 @role_required(*TRAINING_READ_ROLES)
 @require_GET
 def index_view(request: HttpRequest) -> HttpResponse:
@@ -50,8 +58,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
         "training/index.html",
         {
             "plans": [program_plan(actor=actor, program=p) for p in programs],
-            "cohorts": cohorts,
-            "seats": cohort_seat_counts(cohorts),
+            "cohorts": _with_seats(cohorts),
             "courses": list(courses_for(actor=actor)),
             "templates": program_templates(actor=actor),
             "can_edit": actor.has_role(*PROGRAM_EDIT_ROLES),
@@ -86,11 +93,13 @@ def template_adopt_view(request: HttpRequest) -> HttpResponse:
                 framework=form.cleaned_data["framework"],
             )
         except ApplicationError as exc:
-            missing = list(exc.extra.get("missing", [])) if exc.extra else []
-            if missing:
-                form.add_error("framework", "テンプレートのコードがフレームワークにありません。")
-            else:
-                form.add_error(None, exc.message)
+            missing = [str(m) for m in cast(list[Any], exc.extra.get("missing") or [])]
+            # Each refused code is named on the framework field (「人材類型 dx-leader が…」).
+            for text in missing:
+                form.add_error("framework", text)
+            if not missing:
+                field = exc.extra.get("field")
+                form.add_error("framework" if field == "framework" else None, exc.message)
         else:
             messages.success(
                 request,
@@ -128,8 +137,7 @@ def program_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "program": program,
             "plan": program_plan(actor=actor, program=program),
-            "cohorts": cohorts,
-            "seats": cohort_seat_counts(cohorts),
+            "cohorts": _with_seats(cohorts),
             "can_edit": actor.has_role(*PROGRAM_EDIT_ROLES),
             "breadcrumbs": crumbs((program.title, "")),
         },
