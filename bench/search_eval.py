@@ -176,7 +176,9 @@ def load_library(path: Path = LIBRARY_PATH) -> JudgmentSet:
 
 def load_documents(judgments: JudgmentSet) -> dict[str, str]:
     """Document texts by doc id (library set: the paths are absolute)."""
-    return {doc: Path(path).read_text(encoding="utf-8") for doc, path in judgments.documents.items()}
+    return {
+        doc: Path(path).read_text(encoding="utf-8") for doc, path in judgments.documents.items()
+    }
 
 
 def validate_library(library: JudgmentSet) -> list[str]:

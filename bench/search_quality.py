@@ -92,7 +92,8 @@ class System:
 
         self.entry = getattr(module, ENTRY_POINT, None)
         if self.entry is None:
-            self.why = f"(hagukumi.cases.search に {ENTRY_POINT} がまだありません)\n{NOT_IMPLEMENTED}"
+            missing = f"(hagukumi.cases.search に {ENTRY_POINT} がまだありません)"
+            self.why = f"{missing}\n{NOT_IMPLEMENTED}"
             return
         call_command("migrate", verbosity=0, interactive=False)
 
@@ -184,8 +185,9 @@ def print_categories(base: se.Evaluation, ours: se.Evaluation | None) -> None:
         f"{'category':<14}{'n':>4}  {'nDCG@10 base':>12} {'ours':>6} {'delta':>7}"
         f"  {'MRR base':>8} {'ours':>6} {'delta':>7}"
     )
-    scores = zip(base.by_subset(), ours.by_subset() if ours else [None] * 99, strict=False)
-    for b, o in scores:
+    theirs: list[se.SubsetScore | None] = list(ours.by_subset()) if ours else []
+    for i, b in enumerate(base.by_subset()):
+        o = theirs[i] if i < len(theirs) else None
         line = f"{b.subset:<14}{b.n:>4}  {_num(b.ndcg):>12}"
         if o is not None:
             line += (
@@ -236,7 +238,7 @@ def print_per_query(base: se.Evaluation, ours: se.Evaluation | None) -> None:
 
 def _workdir() -> tempfile.TemporaryDirectory[str]:
     """In memory when the system has /dev/shm: the import writes one transaction per file."""
-    shm = Path("/dev/shm")  # noqa: S108 - a private temporary directory inside it
+    shm = Path("/dev/shm")
     parent = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
     return tempfile.TemporaryDirectory(prefix="hagukumi-bench-", dir=parent)
 
@@ -309,8 +311,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     if run_seeds:
         print(
-            f"\n== 種文書の判定セット: クエリ {len(judgments.queries)} 件 (実行 {len(queries)} 件), "
-            f"文書 {len(seeds)} 件, 記載日 {judgments.meta.get('written', '?')}"
+            f"\n== 種文書の判定セット: クエリ {len(judgments.queries)} 件 "
+            f"(実行 {len(queries)} 件), 文書 {len(seeds)} 件, "
+            f"記載日 {judgments.meta.get('written', '?')}"
         )
         if ours is None:
             print_baseline(base)

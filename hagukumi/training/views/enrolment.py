@@ -22,7 +22,7 @@ from hagukumi.core.models import Role
 from hagukumi.core.web import actor_of, is_htmx
 from hagukumi.people.selectors import access_staff_by_id
 from hagukumi.training.forms import CancelForm, RecommendForm, RejectForm
-from hagukumi.training.models import Cohort
+from hagukumi.training.models import Cohort, EnrollmentStatus
 from hagukumi.training.roles import APPLY_ROLES, APPROVE_ROLES, RECOMMEND_ROLES
 from hagukumi.training.selectors.enrolment import (
     access_enrollment_by_id,
@@ -48,6 +48,12 @@ from hagukumi.training.views.common import (
     today,
 )
 
+# Enrolments that may still be withdrawn (取消).
+OPEN_ENROLMENT_STATUSES = (
+    EnrollmentStatus.APPLIED,
+    EnrollmentStatus.APPROVED,
+    EnrollmentStatus.WAITLISTED,
+)
 CANCEL_ROLES = (Role.DX_OFFICE, Role.UNIT_HEAD, Role.STAFF)
 REJECT_ROLES = (Role.DX_OFFICE, Role.UNIT_HEAD)
 
@@ -64,7 +70,7 @@ def apply_view(request: HttpRequest) -> HttpResponse:
         "training/apply.html",
         {
             "page": apply_page(actor=actor),
-            "cancel_form": CancelForm(),
+            "open_statuses": OPEN_ENROLMENT_STATUSES,
             "breadcrumbs": crumbs(("研修の申込", "")),
         },
     )
@@ -80,7 +86,7 @@ def cohort_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        if enrollment.status == "waitlisted":
+        if enrollment.status == EnrollmentStatus.WAITLISTED:
             messages.success(
                 request, f"{cohort.program.title} {cohort}は満員のため、待機で申し込みました。"
             )
@@ -142,7 +148,7 @@ def recommend_view(request: HttpRequest) -> HttpResponse:
                 status = 400
             else:
                 text = f"{staff.number} {staff.name} さんを{cohort.program.title} {cohort}に推薦しました"
-                if enrollment.status == "waitlisted":
+                if enrollment.status == EnrollmentStatus.WAITLISTED:
                     text += "（定員に達しているため待機です）"
                 if not is_htmx(request):
                     messages.success(request, text + "。")
