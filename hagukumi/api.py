@@ -6,9 +6,21 @@ web forms do. The Swagger UI at /api/v1/docs and the OpenAPI document at
 /api/v1/openapi.json are served by the app itself (ninja's bundled static
 files, our page template in templates/ninja/swagger.html), so they work inside
 LGWAN with no request to the internet and under the CSP `script-src 'self'`.
+
+The error answers are the same for every operation, so they are documented
+centrally (`HagukumiAPI.get_openapi_schema`) rather than on each route: 400
+(ApplicationError: {"detail": message, ...}), 401 (not logged in), 403 (CSRF
+token missing or wrong, unsafe methods only), 404 (not found or not yours:
+AccessDenied) and 422 (ninja's input validation: {"detail": [...]}). An
+operation that declares its own answer for one of these codes keeps it.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
 from hagukumi.assessments.api import router as assessments_router
@@ -19,7 +31,75 @@ from hagukumi.frameworks.api import router as frameworks_router
 from hagukumi.people.api import router as people_router
 from hagukumi.training.api import router as training_router
 
-api = NinjaAPI(
+UNSAFE_METHODS = frozenset({"post", "put", "patch", "delete"})
+ERROR_SCHEMA = "ErrorOut"
+VALIDATION_ERROR_SCHEMA = "ValidationErrorOut"
+ERROR_COMPONENTS: dict[str, dict[str, Any]] = {
+    ERROR_SCHEMA: {
+        "title": ERROR_SCHEMA,
+        "type": "object",
+        "description": "エラーの説明（400 では項目ごとの補足が加わることがあります）。",
+        "properties": {"detail": {"title": "Detail", "type": "string"}},
+        "required": ["detail"],
+    },
+    VALIDATION_ERROR_SCHEMA: {
+        "title": VALIDATION_ERROR_SCHEMA,
+        "type": "object",
+        "description": "入力の検証エラー（項目ごと）。",
+        "properties": {
+            "detail": {
+                "title": "Detail",
+                "type": "array",
+                "items": {"type": "object", "additionalProperties": True},
+            }
+        },
+        "required": ["detail"],
+    },
+}
+# Integer keys, as ninja writes the declared answers (200 etc.).
+ERROR_RESPONSES: dict[int, tuple[str, str]] = {
+    400: ("入力または操作が受け付けられません。", ERROR_SCHEMA),
+    401: ("ログインが必要です。", ERROR_SCHEMA),
+    403: ("CSRF トークンがないか正しくありません。", ERROR_SCHEMA),
+    404: ("見つかりません（存在しないか、操作中の団体・役割では扱えません）。", ERROR_SCHEMA),
+    422: ("入力の形式が正しくありません。", VALIDATION_ERROR_SCHEMA),
+}
+
+
+class HagukumiAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document lists the error answers of every operation."""
+
+    def get_openapi_schema(
+        self,
+        *,
+        path_prefix: str | None = None,
+        path_params: dict[str, Any] | None = None,
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name, component in ERROR_COMPONENTS.items():
+            schemas.setdefault(name, component)
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for code, (description, component) in ERROR_RESPONSES.items():
+                    if code == 403 and method.lower() not in UNSAFE_METHODS:
+                        continue
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{component}"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = HagukumiAPI(
     title="はぐくみ API",
     version="1",
     description="自治体のデジタル人材育成・確保を支える Hagukumi の JSON API です。",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from hagukumi.cases.search import FILTER_FIELDS, case_search, parse_filter_args
+from hagukumi.cases.search.selectors import MAX_LIMIT
 from hagukumi.core.web import actor_of
 
 router = Router(tags=["先進事例"])
@@ -31,10 +32,14 @@ class CaseSearchOut(Schema):
     facets: dict[str, dict[str, int]]
 
 
+# The furthest a page may start: beyond any library (a bound, not a 500, for a fuzzer).
+MAX_OFFSET = 100_000
+
+
 class CaseSearchIn(Schema):
     q: str = ""
-    limit: int = 20
-    offset: int = 0
+    limit: int = Field(20, ge=0, le=MAX_LIMIT, description=f"件数（0〜{MAX_LIMIT}）")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"開始位置（0〜{MAX_OFFSET:,}）")
     sort: str = "relevance"
     filter: list[str] = []
 

@@ -156,10 +156,10 @@ def _case_row(case: Case) -> ResultRow:
 
 
 def _facet_label(name: str, value: str) -> str:
-    if name == "fiscal_year" and value.isdigit():
+    if name == "fiscal_year" and value.isascii() and value.isdigit() and len(value) == 4:
         try:
             return format_fiscal_year(int(value))
-        except ValueError:
+        except (ValueError, OverflowError):
             return value
     return value
 

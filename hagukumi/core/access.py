@@ -226,5 +226,43 @@ def install_api_error_handlers(api: NinjaAPI) -> None:
     def application_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, {**exc.extra, "detail": exc.message}, status=400)
 
+    def invalid_input(request: HttpRequest, exc: Any) -> HttpResponse:
+        # ninja's 422 with a Japanese sentence first (the errors stay for programs).
+        body = {"detail": api_validation_message(exc.errors), "errors": exc.errors}
+        return api.create_response(request, body, status=422)
+
+    from ninja.errors import ValidationError as InputValidationError
+
     api.add_exception_handler(AccessDenied, not_found)
     api.add_exception_handler(ApplicationError, application_error)
+    api.add_exception_handler(InputValidationError, invalid_input)
+
+
+_INPUT_PROBLEMS = {
+    "less_than_equal": "{le} 以下で指定してください",
+    "less_than": "{lt} より小さい値で指定してください",
+    "greater_than_equal": "{ge} 以上で指定してください",
+    "greater_than": "{gt} より大きい値で指定してください",
+    "int_parsing": "整数で指定してください",
+    "int_type": "整数で指定してください",
+    "int_from_float": "整数で指定してください",
+    "missing": "必須です",
+    "string_too_long": "{max_length} 文字以内で指定してください",
+}
+
+
+def api_validation_message(errors: Any) -> str:
+    """One Japanese sentence for ninja's input errors: 「入力が正しくありません（limit: 100 以下…）。」"""
+    parts = []
+    for error in list(errors or [])[:5]:
+        if not isinstance(error, dict):
+            continue
+        location = [str(x) for x in error.get("loc") or () if x not in ("query", "body", "path")]
+        name = location[-1] if location else "入力"
+        template = _INPUT_PROBLEMS.get(str(error.get("type")), "値が正しくありません")
+        try:
+            problem = template.format(**(error.get("ctx") or {}))
+        except (KeyError, IndexError, ValueError):
+            problem = "値が正しくありません"
+        parts.append(f"{name}: {problem}")
+    return "入力が正しくありません（" + "、".join(parts or ["値が正しくありません"]) + "）。"

@@ -42,7 +42,9 @@ def htmx_target(request: HttpRequest) -> str | None:
 def page_number(request: HttpRequest, *, parameter: str = "page") -> int:
     """The requested page number, 1 for anything that is not a sane positive integer."""
     value = request.GET.get(parameter, "")
-    return int(value) if value.isdigit() and 0 < int(value) < MAX_PAGE_NUMBER else 1
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_PAGE_NUMBER))):
+        return 1  # also 「²」 (isdigit, but not int()) and 5,000 digits (int() refuses)
+    return int(value) if 0 < int(value) < MAX_PAGE_NUMBER else 1
 
 
 class PageWindow(Generic[T]):

@@ -27,7 +27,11 @@ class TrainingConfig(AppConfig):
 
         for item in (
             NavItem(
-                "training-courses", "研修", "training:index", 35, frozenset(roles.TRAINING_READ_ROLES)
+                "training-courses",
+                "研修",
+                "training:index",
+                35,
+                frozenset(roles.TRAINING_READ_ROLES),
             ),
             NavItem(
                 "training-apply", "研修の申込", "training:apply", 36, frozenset(roles.APPLY_ROLES)

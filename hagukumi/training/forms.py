@@ -288,7 +288,9 @@ class LmsMappingForm(Form):
                 label=f"「{header}」の列名",
                 required=False,
                 max_length=500,
-                help_text="この LMS の見出し。複数あれば「,」で区切ります。空欄なら標準の見出しだけ。",
+                help_text=(
+                    "この LMS の見出し。複数あれば「,」で区切ります。空欄なら標準の見出しだけ。"
+                ),
             )
         self.fields["status_aliases"] = fields["status_aliases"]
 

@@ -15,15 +15,11 @@ urlpatterns = [
     path("cohorts/<int:pk>/appoint/", views.cohort_appoint_view, name="cohort_appoint"),
     path("cohorts/<int:pk>/apply/", views.cohort_apply_view, name="cohort_apply"),
     path("cohorts/<int:pk>/groups/", views.cohort_groups_view, name="cohort_groups"),
-    path(
-        "cohorts/<int:pk>/completions/", views.cohort_completions_view, name="cohort_completions"
-    ),
+    path("cohorts/<int:pk>/completions/", views.cohort_completions_view, name="cohort_completions"),
     path("apply/", views.apply_view, name="apply"),
     path("approvals/", views.approvals_view, name="approvals"),
     path("recommend/", views.recommend_view, name="recommend"),
-    path(
-        "enrollments/<int:pk>/approve/", views.enrollment_approve_view, name="enrollment_approve"
-    ),
+    path("enrollments/<int:pk>/approve/", views.enrollment_approve_view, name="enrollment_approve"),
     path("enrollments/<int:pk>/reject/", views.enrollment_reject_view, name="enrollment_reject"),
     path("enrollments/<int:pk>/cancel/", views.enrollment_cancel_view, name="enrollment_cancel"),
     path("sessions/<int:pk>/attendance/", views.attendance_sheet_view, name="attendance_sheet"),

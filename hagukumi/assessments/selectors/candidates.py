@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 
 from hagukumi.assessments.models import (
     Assessment,
@@ -70,7 +70,6 @@ from hagukumi.training.selectors.certification_facts import (
     NextSession,
     PhaseRow,
     attendance_hours,
-    completion_staff_ids,
     course_completion_masks,
     next_sessions,
     program_ids_for_talent_type,
@@ -247,8 +246,9 @@ class _Plan:
         self.ctx = ctx
         self._reasons: dict[tuple[Any, ...], Reason] = {}
 
-    def population(self) -> list[QuerySet[Any]]:
-        return []
+    def population(self) -> set[int]:
+        """Staff the loaded facts make candidates (they did something towards the rule)."""
+        return set()
 
     def load(self) -> None:  # pragma: no cover - every plan overrides
         raise NotImplementedError
@@ -301,15 +301,8 @@ class _CompletionPlan(_Plan):
         self.course_ids = [course_id for course_id, _name in self.courses]
         self.source = source
 
-    def population(self) -> list[QuerySet[Any]]:
-        return [
-            completion_staff_ids(
-                organization_id=self.ctx.organization_id,
-                course_ids=self.course_ids,
-                fiscal_year=self.ctx.fiscal_year,
-                as_of=self.ctx.as_of,
-            )
-        ]
+    def population(self) -> set[int]:
+        return set(self.masks)
 
     def load(self) -> None:
         # Bit i of a mask = course self.course_ids[i] completed.
@@ -433,18 +426,8 @@ class _AssessmentPlan(_Plan):
         assert self.sheet is not None
         self.noun = clause.label or "アセスメント"
 
-    def _assessments(self) -> QuerySet[Assessment]:
-        return Assessment.objects.filter(
-            organization_id=self.ctx.organization_id,
-            window__sheet_id=self.sheet.pk,  # type: ignore[union-attr]
-            window__fiscal_year__lte=self.ctx.fiscal_year,
-            window__opens_on__lte=self.ctx.as_of,
-            kind=self.kind,
-            submitted_at__isnull=False,
-        )
-
-    def population(self) -> list[QuerySet[Any]]:
-        return [self._assessments().values("staff_id")]
+    def population(self) -> set[int]:
+        return set(self.latest)
 
     def load(self) -> None:
         sheet = self.sheet
@@ -587,14 +570,8 @@ class _PracticePlan(_Plan):
 
 
 class _YearsPlan(_Plan):
-    def population(self) -> list[QuerySet[Any]]:
-        return [
-            programme_member_ids(
-                organization_id=self.ctx.organization_id,
-                program_ids=[self.clause.program_id],  # type: ignore[list-item]
-                fiscal_year=self.ctx.fiscal_year,
-            )
-        ]
+    def population(self) -> set[int]:
+        return set(self.first)
 
     def load(self) -> None:
         self.required = int(self.clause.params["years"])
@@ -691,49 +668,45 @@ def _population(
     plans: list[_Plan],
     program_ids: list[int],
     ctx: _Context,
-    staff_ids: Iterable[int] | None,
-) -> QuerySet[Staff]:
+) -> set[int]:
+    """Candidate staff ids: programme members, 候補/育成中, and whoever the loaded facts name,
+    less those already holding the talent type from before (a few queries, one per source)."""
     type_filter = Q(framework_id=rule.framework_id, talent_type_code=rule.talent_type_code)
     if rule.level_code:
         type_filter &= Q(level_code=rule.level_code)
-    sources: list[QuerySet[Any]] = [
-        Designation.objects.in_force(ctx.fiscal_year)
-        .filter(type_filter, organization_id=ctx.organization_id, status__in=_TRAINING_STATUSES)
-        .values("staff_id")
-    ]
+    designations = Designation.objects.in_force(ctx.fiscal_year).filter(
+        type_filter, organization_id=ctx.organization_id
+    )
+    found: set[int] = set(
+        designations.filter(status__in=_TRAINING_STATUSES).values_list("staff_id", flat=True)
+    )
     if program_ids:
-        sources.append(
+        found.update(
             programme_member_ids(
                 organization_id=ctx.organization_id,
                 program_ids=program_ids,
                 fiscal_year=ctx.fiscal_year,
-            )
+            ).values_list("staff_id", flat=True)
         )
     for plan in plans:
-        sources.extend(plan.population())
-    included = Q()
-    for source in sources:
-        included |= Q(pk__in=source)
+        found |= plan.population()
     certificates = Certificate.objects.filter(
         type_filter, organization_id=ctx.organization_id, revoked_on__isnull=True
     )
-    earlier = certificates.filter(fiscal_year__lt=ctx.fiscal_year).values("staff_id")
-    this_year = certificates.filter(fiscal_year=ctx.fiscal_year).values("staff_id")
-    holders = (
-        Designation.objects.in_force(ctx.fiscal_year)
-        .filter(type_filter, organization_id=ctx.organization_id, status__in=HOLDING_STATUSES)
-        .values("staff_id")
+    earlier: set[int] = set()
+    this_year: set[int] = set()
+    for staff_id, fiscal_year in certificates.filter(fiscal_year__lte=ctx.fiscal_year).values_list(
+        "staff_id", "fiscal_year"
+    ):
+        (this_year if fiscal_year == ctx.fiscal_year else earlier).add(staff_id)
+    holders = set(
+        designations.filter(status__in=HOLDING_STATUSES).values_list("staff_id", flat=True)
     )
-    staff = (
-        Staff.objects.filter(organization_id=ctx.organization_id)
-        .filter(present_on(ctx.as_of))
-        .filter(included)
-        .exclude(pk__in=earlier)
-        .exclude(Q(pk__in=holders) & ~Q(pk__in=this_year))
-    )
-    if staff_ids is not None:
-        staff = staff.filter(pk__in=list(staff_ids))
-    return staff
+    return found - earlier - (holders - this_year)
+
+
+# Up to this many candidates, the unit history is read for them by id; beyond, for the 団体.
+_UNIT_IDS_LIMIT = 2000
 
 
 # ---------------------------------------------------------------- the engine
@@ -775,24 +748,30 @@ def certification_evaluate(
     clause_programs = {c.program_id for c in clauses if c.program_id is not None}
     phases = program_phase_rows(program_ids=sorted(clause_programs))
     plans = _plans(clauses, phases, ctx)
-    staff = _population(
+    for plan in plans:
+        plan.load()
+    candidates = _population(
         rule=rule,
         plans=plans,
         program_ids=sorted(set(program_ids) | clause_programs),
         ctx=ctx,
-        staff_ids=staff_ids,
     )
-    people = list(
-        staff.order_by("number", "pk").values_list(
+    if staff_ids is not None:
+        candidates &= set(staff_ids)
+    staff = Staff.objects.filter(organization_id=ctx.organization_id).filter(present_on(ctx.as_of))
+    if len(candidates) <= _UNIT_IDS_LIMIT:
+        staff = staff.filter(pk__in=sorted(candidates))
+    people = [
+        row
+        for row in staff.order_by("number", "pk").values_list(
             "pk", "number", "name", "unit__code", "unit__name"
         )
-    )
+        if row[0] in candidates
+    ]
     current = {pk: HeldUnit(code or "", name or "") for pk, _no, _name, code, name in people}
     units = held_units(
         staff_ids=staff.values("pk"), day=fiscal_year_range(fiscal_year)[1], current=current
     )
-    for plan in plans:
-        plan.load()
     everyone = set(current)
     failing = [(plan, everyone - plan.met_ids()) for plan in plans]
     short = set().union(*(ids for _plan, ids in failing))

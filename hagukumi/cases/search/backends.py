@@ -6,7 +6,11 @@ above them (``ranking.py``) gives identical scores on both:
 - ``top_units``: the units (with their stored terms, for exact re-scoring) holding
   any of the terms, of the cases a given SQL subquery allows (or of all cases), best
   first by the engine's own cheap score (FTS5 ``bm25()``, PostgreSQL ``ts_rank``),
-  at most ``limit``.
+  at most ``limit``;
+- ``matching_cases_sql``: a subquery of every case (distinct ids) with a unit
+  holding any of the terms, within the same restriction: the exact match set that
+  ``total`` and the facets count (``facets.match_counts``) when the candidates are
+  bounded. Unranked: one posting-list scan, no score.
 
 When fewer units match than ``limit`` both return all of them, so on such queries
 the two engines give exactly the same candidates; beyond it they may differ in the
@@ -66,6 +70,10 @@ class SearchBackend(Protocol):
         tier: Tier = "all",
     ) -> list[UnitRow]: ...
 
+    def matching_cases_sql(
+        self, terms: Sequence[str], case_sql: str | None, case_params: Sequence[Any]
+    ) -> tuple[str, list[Any]]: ...
+
 
 class _SqlBackend:
     name = ""
@@ -97,6 +105,21 @@ class _SqlBackend:
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.match_expression(terms, tier), *case_params, limit])
             return [UnitRow(*row) for row in cursor.fetchall()]
+
+    def matching_sql(self, restricted: bool) -> str:
+        raise NotImplementedError
+
+    def matching_cases_sql(
+        self, terms: Sequence[str], case_sql: str | None, case_params: Sequence[Any]
+    ) -> tuple[str, list[Any]]:
+        """``SELECT DISTINCT case_id …`` of every case a unit of which holds any term
+        (within ``case_sql`` when given), and its parameters; for embedding."""
+        if not terms:
+            raise ValueError("no terms to match")
+        sql = self.matching_sql(case_sql is not None)
+        if case_sql is not None:
+            sql = sql.replace("{cases}", case_sql)
+        return sql, [self.match_expression(terms), *case_params]
 
 
 class SqliteFts5Backend(_SqlBackend):
@@ -130,6 +153,13 @@ class SqliteFts5Backend(_SqlBackend):
             f"JOIN {UNIT_TABLE} u ON u.id = t.id ORDER BY {outer}"
         )
 
+    def matching_sql(self, restricted: bool) -> str:
+        where = " AND u.case_id IN ({cases})" if restricted else ""
+        return (
+            f"SELECT DISTINCT u.case_id FROM {FTS_TABLE} JOIN {UNIT_TABLE} u "  # noqa: S608
+            f"ON u.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s{where}"
+        )
+
 
 class PostgresBackend(_SqlBackend):
     """tsvector of the same encoded terms (array_to_tsvector, no stemming), GIN index."""
@@ -149,6 +179,13 @@ class PostgresBackend(_SqlBackend):
         return (
             f"SELECT {_FIELDS} FROM {UNIT_TABLE} u, CAST(%s AS tsquery) q "  # noqa: S608
             f"WHERE u.search_vector @@ q{where} ORDER BY {order} LIMIT %s"
+        )
+
+    def matching_sql(self, restricted: bool) -> str:
+        where = " AND u.case_id IN ({cases})" if restricted else ""
+        return (
+            f"SELECT DISTINCT u.case_id FROM {UNIT_TABLE} u "  # noqa: S608
+            f"WHERE u.search_vector @@ CAST(%s AS tsquery){where}"
         )
 
 

@@ -20,9 +20,14 @@ Cost is bounded whatever the corpus size (``_rank``):
    units plus the title and metadata units of the candidate cases (all terms);
 4. facets count the ranked cases in one pass; snippets scan only the shown page.
 
-``total`` and the facets count the ranked candidates: exact whenever fewer than
-``MAX_CANDIDATE_UNITS`` units match the selective terms (every query of the seed
-corpus), a lower bound beyond that (``SearchResult.exhaustive`` is then False).
+``total`` and the facets are exact for any query: when the candidates are every
+matching case (fewer than ``MAX_CANDIDATE_UNITS`` units match the selective terms,
+every query of the seed corpus) they are counted over the ranked cases; otherwise
+one more, unranked engine query counts the whole match set (every case a unit of
+which holds any query term, within the same visibility and filters) and its facets
+(``backends.matching_cases_sql`` + ``facets.match_counts``). Only the ranked
+candidates can be listed then (``SearchResult.exhaustive`` False, ``ranked`` fewer
+than ``total``).
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from django.db.models import QuerySet
 
 from hagukumi.cases.models import Case, CasePassage
 from hagukumi.cases.search.backends import SearchBackend, UnitRow, current_backend
-from hagukumi.cases.search.facets import Filters, apply_filters, facet_counts
+from hagukumi.cases.search.facets import Filters, apply_filters, facet_counts, match_counts
 from hagukumi.cases.search.models import (
     CaseSearchStatistics,
     CaseSearchTerm,
@@ -85,7 +90,13 @@ class SearchResult:
     total: int
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]]
-    exhaustive: bool = True  # False: total and facets count the best candidates only
+    exhaustive: bool = True  # False: only the best ``ranked`` of ``total`` can be listed
+    ranked: int | None = None  # cases ranked (listable); None: ``total``
+
+    @property
+    def listed(self) -> int:
+        """How many hits paging can reach (``total`` unless the candidates were bounded)."""
+        return self.total if self.ranked is None else min(self.ranked, self.total)
 
     def as_json(self) -> dict[str, Any]:
         """The shape of the CLI and the API."""
@@ -348,6 +359,7 @@ def case_search(
     limit = min(limit, MAX_LIMIT)
     plan = parse_query(query)
     cases = _visible(actor, filters)  # validates the filters even when not joined
+    restriction: QuerySet[Case] | None = None
     if cases.query.is_empty():  # the actor sees no case (no actor): nothing to rank
         ranked: list[RankedCase] = []
         exhaustive = True
@@ -355,16 +367,37 @@ def case_search(
         restriction = None if _unrestricted(actor, filters) else cases
         ranked, exhaustive = _rank(plan, restriction, current_backend())
     facets, years = facet_counts([r.case_id for r in ranked])
+    total = len(ranked)
+    if not exhaustive:  # bounded candidates: count the whole match set
+        total, facets = exact_counts(plan, restriction, current_backend())
     if sort == "year":
         ranked.sort(key=lambda r: (-(years.get(r.case_id) or 0), -r.score, r.case_id))
     page = ranked[offset : offset + limit]
     return SearchResult(
         query=plan.text,
-        total=len(ranked),
+        total=max(total, len(ranked)),
         hits=_hits(page, plan),
         facets=facets,
         exhaustive=exhaustive,
+        ranked=len(ranked),
     )
+
+
+def exact_counts(
+    plan: QueryPlan, cases: QuerySet[Case] | None, backend: SearchBackend
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """(cases matching any term of the plan, facets over them): one engine query.
+
+    ``cases`` None: every indexed case. The benchmark times it alone."""
+    terms = plan.engine_terms
+    if not terms:
+        return 0, {}
+    case_sql: str | None = None
+    case_params: tuple[Any, ...] = ()
+    if cases is not None:
+        case_sql, case_params = cases.values("pk").query.sql_with_params()
+    sql, params = backend.matching_cases_sql(terms, case_sql, case_params)
+    return match_counts(sql, params)
 
 
 def similar_cases(*, actor: Actor, case_id: int | str, limit: int = 5) -> list[SearchHit]:

@@ -134,15 +134,6 @@ def _completions(
     )
 
 
-def completion_staff_ids(
-    *, organization_id: int, course_ids: Iterable[int], fiscal_year: int, as_of: dt.date
-) -> QuerySet[Any]:
-    """Staff ids with a completion of any of the courses (a subquery)."""
-    return _completions(
-        organization_id=organization_id, course_ids=course_ids, fiscal_year=fiscal_year, as_of=as_of
-    ).values("staff_id")
-
-
 MAX_MASK_COURSES = 62  # bits of a signed 64-bit integer
 
 

@@ -12,7 +12,7 @@
   core's job flow (kind ``training.attendance``), the LMS column mappings
 
 Thin: parse the form or query string, call one selector/service, render; no
-`.objects.` here (page-only reads are `training.selectors.pages`). The clock is
+queries here (page-only reads are `training.selectors.pages`). The clock is
 read here and passed in. Another 団体's object and anything out of the actor's
 reach raise AccessDenied, which `role_required` turns into 404; POST-only pages
 look the object up first so that another 団体 gets 404, not 405.
@@ -52,8 +52,8 @@ __all__ = [
     "approvals_view",
     "attendance_sheet_view",
     "attendance_upload_view",
-    "cohort_appoint_view",
     "cohort_apply_view",
+    "cohort_appoint_view",
     "cohort_completions_view",
     "cohort_create_view",
     "cohort_detail_view",

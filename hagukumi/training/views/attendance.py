@@ -88,7 +88,9 @@ def attendance_sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "form": form,
             "statuses": AttendanceStatus.choices,
-            "breadcrumbs": crumbs(*trail, (f"{session.course.title} 第{session.number}回の出欠", "")),
+            "breadcrumbs": crumbs(
+                *trail, (f"{session.course.title} 第{session.number}回の出欠", "")
+            ),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -163,7 +165,10 @@ def lms_mappings_view(request: HttpRequest) -> HttpResponse:
                         (ATTENDANCE_COLUMNS.get(k, k), "、".join(v))
                         for k, v in m.header_aliases.items()
                     ],
-                    [(value, labels.get(target, target)) for value, target in m.status_aliases.items()],
+                    [
+                        (value, labels.get(target, target))
+                        for value, target in m.status_aliases.items()
+                    ],
                 )
                 for m in lms_mappings_for(actor=actor)
             ],

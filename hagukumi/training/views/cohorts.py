@@ -47,14 +47,8 @@ from hagukumi.training.services.cohorts import (
 )
 from hagukumi.training.services.completion import completions_update
 from hagukumi.training.services.enrolment import enrollment_appoint
-from hagukumi.training.views.common import (
-    cohort_crumb,
-    cohort_post_only,
-    confirmed,
-    crumbs,
-    now,
-    today,
-)
+from hagukumi.training.views import common
+from hagukumi.training.views.common import cohort_crumb, cohort_post_only, confirmed, crumbs
 
 # Enrolments that may still be withdrawn (取消) or refused (却下).
 OPEN_ENROLMENT_STATUSES = (
@@ -91,7 +85,7 @@ def _detail_page(
     appoint_form: StaffNumberForm | None = None,
     completion_form: CompletionForm | None = None,
 ) -> HttpResponse:
-    day = today()
+    day = common.today()
     phases = cohort_sessions(actor=actor, cohort=cohort)
     grouped = [p.phase for p in phases if p.phase.group_size_min is not None]
     groups = (
@@ -138,7 +132,7 @@ def cohort_start_view(request: HttpRequest, pk: int) -> HttpResponse:
     detail = reverse("training:cohort_detail", kwargs={"pk": cohort.pk})
     if confirmed(request):
         try:
-            cohort_start(actor=actor, cohort=cohort, today=today())
+            cohort_start(actor=actor, cohort=cohort, today=common.today())
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
@@ -148,14 +142,16 @@ def cohort_start_view(request: HttpRequest, pk: int) -> HttpResponse:
                 "受講者の指定は「育成中」になりました。",
             )
         return redirect(detail)
-    roster = cohort_roster(actor=actor, cohort=cohort, today=today())
+    roster = cohort_roster(actor=actor, cohort=cohort, today=common.today())
     approved = sum(1 for r in roster.rows if r.enrollment.status == EnrollmentStatus.APPROVED)
     return render(
         request,
         "training/confirm.html",
         {
             "heading": f"{cohort}の開始の確認",
-            "warning": f"{cohort.program.title} {cohort}を「実施中」にします。開始すると元に戻せません。",
+            "warning": (
+                f"{cohort.program.title} {cohort}を「実施中」にします。開始すると元に戻せません。"
+            ),
             "details": [
                 f"承認済みの受講者 {approved}名の指定（人材類型の候補）が「育成中」になります。",
                 "開始後は手挙げ・推薦を受け付けません（DX推進担当の指名はできます）。",
@@ -183,7 +179,9 @@ def cohort_appoint_view(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("staff_number", f"職員番号「{number}」の職員は登録されていません。")
         else:
             try:
-                enrollment = enrollment_appoint(actor=actor, cohort=cohort, staff=staff, now=now())
+                enrollment = enrollment_appoint(
+                    actor=actor, cohort=cohort, staff=staff, now=common.now()
+                )
             except ApplicationError as exc:
                 form.add_error("staff_number", exc.message)
             else:
@@ -236,7 +234,7 @@ def cohort_groups_view(request: HttpRequest, pk: int) -> HttpResponse:
     detail = reverse("training:cohort_detail", kwargs={"pk": cohort.pk})
     members = [
         r.enrollment
-        for r in cohort_roster(actor=actor, cohort=cohort, today=today()).rows
+        for r in cohort_roster(actor=actor, cohort=cohort, today=common.today()).rows
         if r.enrollment.status in GROUPED_STATUSES
     ]
     members.sort(key=lambda e: e.staff.number)

@@ -39,13 +39,12 @@ from hagukumi.training.services.enrolment import (
     enrollment_recommend,
     enrollment_reject,
 )
+from hagukumi.training.views import common
 from hagukumi.training.views.common import (
     back_url,
     cohort_post_only,
     crumbs,
     enrollment_post_only,
-    now,
-    today,
 )
 
 # Enrolments that may still be withdrawn (取消).
@@ -82,7 +81,7 @@ def cohort_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     cohort = access_cohort_by_id(actor=actor, cohort_id=pk)
     try:
-        enrollment = enrollment_apply(actor=actor, cohort=cohort, now=now())
+        enrollment = enrollment_apply(actor=actor, cohort=cohort, now=common.now())
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -109,7 +108,7 @@ def approvals_view(request: HttpRequest) -> HttpResponse:
         request,
         "training/approvals.html",
         {
-            "rows": enrollment_approvals_pending(actor=actor, today=today()),
+            "rows": enrollment_approvals_pending(actor=actor, today=common.today()),
             "reject_form": RejectForm(),
             "breadcrumbs": crumbs(("申込の承認", "")),
         },
@@ -141,13 +140,16 @@ def recommend_view(request: HttpRequest) -> HttpResponse:
             staff = access_staff_by_id(actor=actor, staff_id=form.cleaned_data["staff"])
             try:
                 enrollment = enrollment_recommend(
-                    actor=actor, cohort=cohort, staff=staff, now=now()
+                    actor=actor, cohort=cohort, staff=staff, now=common.now()
                 )
             except ApplicationError as exc:
                 refusal = exc.message
                 status = 400
             else:
-                text = f"{staff.number} {staff.name} さんを{cohort.program.title} {cohort}に推薦しました"
+                text = (
+                    f"{staff.number} {staff.name} さんを"
+                    f"{cohort.program.title} {cohort}に推薦しました"
+                )
                 if enrollment.status == EnrollmentStatus.WAITLISTED:
                     text += "（定員に達しているため待機です）"
                 if not is_htmx(request):
@@ -155,7 +157,7 @@ def recommend_view(request: HttpRequest) -> HttpResponse:
                     return redirect(f"{reverse('training:recommend')}?cohort={cohort.pk}")
                 messages.success(request, text + "。")
     listing = (
-        recommendable_staff(actor=actor, cohort=cohort, today=today()) if cohort else None
+        recommendable_staff(actor=actor, cohort=cohort, today=common.today()) if cohort else None
     )
     context = {
         "cohorts": cohorts,
@@ -179,9 +181,9 @@ def recommend_view(request: HttpRequest) -> HttpResponse:
 def enrollment_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     cohort_id = enrollment_cohort_id(actor=actor, enrollment_id=pk)
-    enrollment = access_enrollment_by_id(actor=actor, enrollment_id=pk, today=today())
+    enrollment = access_enrollment_by_id(actor=actor, enrollment_id=pk, today=common.today())
     try:
-        approved = enrollment_approve(actor=actor, enrollment=enrollment, now=now())
+        approved = enrollment_approve(actor=actor, enrollment=enrollment, now=common.now())
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -198,14 +200,14 @@ def enrollment_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 def enrollment_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     cohort_id = enrollment_cohort_id(actor=actor, enrollment_id=pk)
-    enrollment = access_enrollment_by_id(actor=actor, enrollment_id=pk, today=today())
+    enrollment = access_enrollment_by_id(actor=actor, enrollment_id=pk, today=common.today())
     form = RejectForm(request.POST)
     if not form.is_valid():
         messages.error(request, "却下の理由を入力してください。")
         return redirect(back_url(request, cohort_id))
     try:
         rejected = enrollment_reject(
-            actor=actor, enrollment=enrollment, reason=form.cleaned_data["reason"], now=now()
+            actor=actor, enrollment=enrollment, reason=form.cleaned_data["reason"], now=common.now()
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -221,11 +223,13 @@ def enrollment_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
 def enrollment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     cohort_id = enrollment_cohort_id(actor=actor, enrollment_id=pk)
-    enrollment = access_enrollment_by_id(actor=actor, enrollment_id=pk, today=today())
+    enrollment = access_enrollment_by_id(actor=actor, enrollment_id=pk, today=common.today())
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        cancelled = enrollment_cancel(actor=actor, enrollment=enrollment, reason=reason, now=now())
+        cancelled = enrollment_cancel(
+            actor=actor, enrollment=enrollment, reason=reason, now=common.now()
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

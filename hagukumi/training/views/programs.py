@@ -16,6 +16,7 @@ from hagukumi.core.models import Role
 from hagukumi.core.wareki import fiscal_year_of
 from hagukumi.core.web import actor_of
 from hagukumi.training.forms import AudienceForm, CohortCreateForm, TemplateAdoptForm
+from hagukumi.training.models import Cohort
 from hagukumi.training.roles import (
     APPLY_ROLES,
     ATTENDANCE_RECORD_ROLES,
@@ -24,7 +25,6 @@ from hagukumi.training.roles import (
     RECOMMEND_ROLES,
     TRAINING_READ_ROLES,
 )
-from hagukumi.training.models import Cohort
 from hagukumi.training.selectors.enrolment import SeatCounts, cohort_seat_counts
 from hagukumi.training.selectors.pages import adoption_frameworks, courses_for
 from hagukumi.training.selectors.programs import (
@@ -38,7 +38,8 @@ from hagukumi.training.selectors.programs import (
 )
 from hagukumi.training.services.cohorts import cohort_create
 from hagukumi.training.services.templates import program_template_adopt
-from hagukumi.training.views.common import crumbs, today
+from hagukumi.training.views import common
+from hagukumi.training.views.common import crumbs
 
 
 def _with_seats(cohorts: list[Cohort]) -> list[tuple[Cohort, SeatCounts]]:
@@ -66,7 +67,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
             "can_apply": actor.has_role(*APPLY_ROLES),
             "can_recommend": actor.has_role(*RECOMMEND_ROLES),
             "can_see_audience": actor.has_role(*AUDIENCE_ROLES),
-            "fiscal_year": fiscal_year_of(today()),
+            "fiscal_year": fiscal_year_of(common.today()),
             "breadcrumbs": [("ホーム", reverse("core:home")), ("研修", "")],
         },
     )
@@ -154,7 +155,7 @@ def cohort_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={
             "number": max((c.number for c in existing), default=0) + 1,
-            "fiscal_year": fiscal_year_of(today()),
+            "fiscal_year": fiscal_year_of(common.today()),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -197,7 +198,7 @@ def course_audience_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     course = access_course_by_id(actor=actor, course_id=pk)
     form = AudienceForm(request.GET if "fy" in request.GET else None)
-    fiscal_year = form.cleaned_data["fy"] if form.is_valid() else fiscal_year_of(today())
+    fiscal_year = form.cleaned_data["fy"] if form.is_valid() else fiscal_year_of(common.today())
     if not form.is_bound:
         form = AudienceForm(initial={"fy": fiscal_year})
     rows = course_audience(actor=actor, course=course, fiscal_year=fiscal_year)
