@@ -32,7 +32,14 @@ from hagukumi.cases.import_jobs import (
     case_upload_name,
 )
 from hagukumi.cases.models import Case, FactKind
-from hagukumi.cases.search import FACET_FIELDS, SearchHit, case_search, similar_cases, snippet_html
+from hagukumi.cases.search import (
+    FACET_FIELDS,
+    SearchHit,
+    case_match,
+    case_search,
+    similar_cases,
+    snippet_html,
+)
 from hagukumi.cases.selectors import (
     BodySection,
     case_browse,
@@ -221,6 +228,7 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
     number = page_number(request)
     error = ""
     total = 0
+    listed: int | None = None  # hits paging can reach, when fewer than total
     exhaustive = True
     rows: list[ResultRow] = []
     facets: dict[str, dict[str, int]] = {}
@@ -234,8 +242,8 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
                 limit=PAGE_SIZE,
                 offset=(number - 1) * PAGE_SIZE,
             )
-            if not result.hits and result.total and number > 1:
-                number = (result.total - 1) // PAGE_SIZE + 1
+            if not result.hits and result.listed and number > 1:
+                number = (result.listed - 1) // PAGE_SIZE + 1
                 result = case_search(
                     actor=actor,
                     query=query,
@@ -245,7 +253,7 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
                     offset=(number - 1) * PAGE_SIZE,
                 )
             total, facets = result.total, result.facets
-            exhaustive = getattr(result, "exhaustive", True)
+            exhaustive, listed = result.exhaustive, result.listed
             rows = [_hit_row(hit, query) for hit in result.hits]
         else:
             browse = case_browse(
@@ -260,7 +268,9 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
             rows = [_case_row(case) for case in browse.cases]
     except ApplicationError as exc:
         error = exc.message
-    page: Page[ResultRow] = window_page(total=total, rows=rows, number=number, per_page=PAGE_SIZE)
+    page: Page[ResultRow] = window_page(
+        total=total if listed is None else listed, rows=rows, number=number, per_page=PAGE_SIZE
+    )
     partial = is_htmx(request) and htmx_target(request) == RESULTS_TARGET
     context: dict[str, Any] = {
         "form": form,
@@ -270,6 +280,7 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "total": total,
         "exhaustive": exhaustive,
+        "listed": listed,
         "page_obj": page,
         "facet_groups": _facet_groups(facets, filters),
         "filters": filters,
@@ -294,36 +305,6 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
 # Detail ---------------------------------------------------------------------------
 
 
-def _matching_hit(actor: Actor, case: Case, query: str) -> SearchHit | None:
-    """This case's hit for ``query`` (its best passage as a snippet), if it matches.
-
-    The search has no filter by id, so it is narrowed by the case's own metadata;
-    the few cases left are scanned for this one.
-    """
-    narrow: dict[str, list[str]] = {
-        name: [str(value)]
-        for name, value in (
-            ("org_name", case.org_name),
-            ("org_type", case.org_type),
-            ("fiscal_year", case.fiscal_year or ""),
-            ("category_major", case.category_major),
-            ("category_minor", case.category_minor),
-            ("case_type", case.case_type),
-        )
-        if value not in ("", None)
-    }
-    offset = 0
-    while offset < 500:
-        result = case_search(actor=actor, query=query, filters=narrow, limit=100, offset=offset)
-        for hit in result.hits:
-            if hit.case_id == case.pk:
-                return hit
-        offset += len(result.hits)
-        if not result.hits or offset >= result.total:
-            break
-    return None
-
-
 def _section_heading(sections: list[BodySection], passage_id: int) -> str:
     """The passage's heading as shown (its Markdown markup dropped)."""
     return next((s.heading for s in sections if s.passage_id == passage_id), "")
@@ -340,7 +321,7 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     match_error = ""
     if query:
         try:
-            match = _matching_hit(actor, case, query)
+            match = case_match(actor=actor, case_id=case.pk, query=query)
         except ApplicationError as exc:
             match_error = exc.message
     passage = next((p for p in detail.passages if match and p.pk == match.passage_id), None)

@@ -5,6 +5,7 @@ Public interface (everything else in this package is internal)::
     case_search(*, actor, query, filters=None, sort="relevance", limit=20, offset=0)
         -> SearchResult(query, total, hits: list[SearchHit], facets)
     similar_cases(*, actor, case_id, limit=5) -> list[SearchHit]
+    case_match(*, actor, case_id, query) -> SearchHit | None   # the detail page's passage
     case_index(*, case)            # after a case and its passages are stored
     cases_reindex(*, actor)        # rebuild all (system actor; after editing variants.tsv)
     snippet_html(snippet)          # escaped HTML, matches in <mark>
@@ -29,6 +30,7 @@ from hagukumi.cases.search.query import EMPTY_QUERY_MESSAGE, MAX_QUERY_CHARS
 from hagukumi.cases.search.selectors import (
     SearchHit,
     SearchResult,
+    case_match,
     case_search,
     similar_cases,
 )
@@ -44,6 +46,7 @@ __all__ = [
     "SearchHit",
     "SearchResult",
     "case_index",
+    "case_match",
     "case_search",
     "case_unindex",
     "cases_reindex",

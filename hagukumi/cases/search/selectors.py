@@ -400,6 +400,22 @@ def exact_counts(
     return match_counts(sql, params)
 
 
+def case_match(*, actor: Actor, case_id: int, query: str) -> SearchHit | None:
+    """This case's hit for ``query`` (its best passage as the snippet), or None when the
+    case does not match or the actor may not see it: one search, restricted to the case.
+
+    Scored against the whole library's statistics, so the score and the passage are
+    the ones ``case_search`` gives it. Empty query → ApplicationError."""
+    plan = parse_query(query)
+    cases = _visible(actor, None).filter(pk=case_id)
+    if cases.query.is_empty():
+        return None
+    ranked, _ = _rank(plan, cases, current_backend())
+    ranked = [r for r in ranked if r.case_id == case_id][:1]
+    hits = _hits(ranked, plan)
+    return hits[0] if hits else None
+
+
 def similar_cases(*, actor: Actor, case_id: int | str, limit: int = 5) -> list[SearchHit]:
     """Visible cases nearest to a case: its most distinctive terms (tf·idf) as a query.
 

@@ -27,6 +27,7 @@ JUNK = st.sampled_from(
 VALUES = NUMBERS | JUNK
 FUZZ = settings(
     max_examples=40,
+    database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -45,47 +46,38 @@ def _get(client: Client, url: str, params: dict[str, object]):  # type: ignore[n
     return response
 
 
-@pytest.mark.parametrize("year", HUGE)
-def test_huge_fiscal_year_is_refused_in_japanese(web: Client, year: int) -> None:
-    page = _get(web, reverse("cases:search"), {"q": "人材", "fiscal_year": year})
-    assert page.status_code == 200
-    assert "年度" in page.content.decode()
-    api = _get(
-        web, reverse("api-v1:case_search"), {"q": "人材", "filter": [f"fiscal_year={year}"]}
-    )
-    assert api.status_code in (400, 422)
-    assert "年度" in api.json()["detail"]
-    export = _get(web, reverse("cases:export"), {"q": "人材", "fiscal_year": year})
-    assert export.status_code in (200, 302, 400)
+def test_huge_fiscal_year_is_refused_in_japanese(web: Client) -> None:
+    for year in HUGE:
+        page = _get(web, reverse("cases:search"), {"q": "人材", "fiscal_year": year})
+        assert page.status_code == 200
+        assert "年度「" in page.content.decode()
+        api = _get(
+            web, reverse("api-v1:case_search"), {"q": "人材", "filter": [f"fiscal_year={year}"]}
+        )
+        assert api.status_code == 400
+        assert "年度" in api.json()["detail"]
+        export = _get(web, reverse("cases:export"), {"q": "人材", "fiscal_year": year})
+        assert export.status_code == 302  # back to the page, with the message
 
 
-@pytest.mark.parametrize("name", ["limit", "offset"])
-@pytest.mark.parametrize("value", [*HUGE, -1, "²"])
-def test_api_paging_is_bounded(web: Client, name: str, value: object) -> None:
-    response = _get(web, reverse("api-v1:case_search"), {"q": "人材", name: value})
-    assert response.status_code in (200, 400, 422)
-    if response.status_code != 200:
-        assert response.json()["detail"]
+def test_api_paging_is_bounded_in_japanese(web: Client) -> None:
+    for name in ("limit", "offset"):
+        for value in [*HUGE, -1, "²"]:
+            response = _get(web, reverse("api-v1:case_search"), {"q": "人材", name: value})
+            assert response.status_code == 422, (name, value)
+            assert response.json()["detail"].startswith("入力が正しくありません（" + name)
 
 
 @FUZZ
-@given(year=VALUES, page=VALUES)
-def test_search_page_never_fails(web: Client, year: str, page: str) -> None:
+@given(year=VALUES, page=VALUES, limit=VALUES, offset=VALUES)
+def test_search_page_api_and_export_never_fail(
+    web: Client, year: str, page: str, limit: str, offset: str
+) -> None:
     _get(web, reverse("cases:search"), {"q": "研修", "fiscal_year": year, "page": page})
-    _get(web, reverse("cases:search"), {"fiscal_year": year, "sort": "year"})
-
-
-@FUZZ
-@given(year=VALUES, limit=VALUES, offset=VALUES)
-def test_search_api_never_fails(web: Client, year: str, limit: str, offset: str) -> None:
+    _get(web, reverse("cases:search"), {"fiscal_year": year, "sort": "year", "page": page})
     _get(
         web,
         reverse("api-v1:case_search"),
         {"q": "研修", "filter": [f"fiscal_year={year}"], "limit": limit, "offset": offset},
     )
-
-
-@FUZZ
-@given(year=VALUES)
-def test_export_never_fails(web: Client, year: str) -> None:
     _get(web, reverse("cases:export"), {"q": "研修", "fiscal_year": year})

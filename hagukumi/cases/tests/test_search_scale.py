@@ -51,7 +51,9 @@ def test_candidate_bound(seeded: dict[str, Case], monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(search_selectors, "MAX_CANDIDATE_UNITS", 3)
     bounded = case_search(actor=SYSTEM, query="地域活性化起業人", limit=10)
     assert not bounded.exhaustive
-    assert 1 <= bounded.total <= 3
+    assert bounded.total == full.total  # exact count query (test_search_counts.py)
+    assert bounded.facets == full.facets
+    assert 1 <= bounded.listed <= 3
     assert seeds(bounded)[0] in seeds(full)[:2]
 
 

@@ -116,7 +116,7 @@ def approvals_view(request: HttpRequest) -> HttpResponse:
 
 
 def _chosen_cohort(request: HttpRequest, cohorts: list[Cohort]) -> Cohort | None:
-    wanted = request.POST.get("cohort") or request.GET.get("cohort") or ""
+    wanted = request.GET.get("cohort") or ""
     for cohort in cohorts:
         if str(cohort.pk) == wanted:
             return cohort
@@ -125,7 +125,12 @@ def _chosen_cohort(request: HttpRequest, cohorts: list[Cohort]) -> Cohort | None
 
 @role_required(*RECOMMEND_ROLES)
 def recommend_view(request: HttpRequest) -> HttpResponse:
-    """推薦: choose a cohort, then recommend staff of the unit and below (reasons why not)."""
+    """推薦: choose a cohort, then recommend staff of the unit and below (reasons why not).
+
+    A POST names the cohort and the staff member: another 団体's cohort or staff
+    outside the 所属長's reach is 404; a cohort not taking 推薦 or a full 推薦枠
+    shows the service's refusal.
+    """
     actor = actor_of(request)
     cohorts = recommendable_cohorts(actor=actor)
     cohort = _chosen_cohort(request, cohorts)
@@ -133,10 +138,11 @@ def recommend_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = RecommendForm(request.POST)
-        if cohort is None or not form.is_valid() or form.cleaned_data["cohort"] != cohort.pk:
+        if not form.is_valid():
             refusal = "推薦する期と職員を選んでください。"
             status = 400
         else:
+            cohort = access_cohort_by_id(actor=actor, cohort_id=form.cleaned_data["cohort"])
             staff = access_staff_by_id(actor=actor, staff_id=form.cleaned_data["staff"])
             try:
                 enrollment = enrollment_recommend(
@@ -152,10 +158,9 @@ def recommend_view(request: HttpRequest) -> HttpResponse:
                 )
                 if enrollment.status == EnrollmentStatus.WAITLISTED:
                     text += "（定員に達しているため待機です）"
-                if not is_htmx(request):
-                    messages.success(request, text + "。")
-                    return redirect(f"{reverse('training:recommend')}?cohort={cohort.pk}")
                 messages.success(request, text + "。")
+                if not is_htmx(request):
+                    return redirect(f"{reverse('training:recommend')}?cohort={cohort.pk}")
     listing = (
         recommendable_staff(actor=actor, cohort=cohort, today=common.today()) if cohort else None
     )
