@@ -14,6 +14,11 @@ larger sizes grow the same corpus). Reported per size:
 - p50/p95 (after a warm-up) of ``case_search`` (limit 20, facets and snippets
   included) against the raw engine query it issues (``selectors.engine_query``:
   same terms, same bound), their ratio (goal ≤ 1.5×; p95 ≤ 50 ms at 100,000);
+- p50/p95 of the exact count query alone (``selectors.exact_counts``: every matching
+  case counted, facets grouped over them, one statement), and on how many of the
+  queries ``case_search`` issued it (bounded candidates; it is part of its cost then);
+- p50/p95 of the detail page's matching passage (``case_match``: one search
+  restricted to the case);
 - a long question (64 terms, the cap): first run (Sudachi included) and warm;
 - indexing throughput against raw Sudachi tokenisation (``tokenize``) of the same
   text (goal ≥ 50 %); raw Sudachi is timed on every 10th batch to save time;
@@ -30,6 +35,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,13 +176,30 @@ def _long_question() -> str:
     return "".join(pool[i] for i in range(0, len(pool), max(1, len(pool) // 12)))[:600]
 
 
-def _measure(repeats: int) -> tuple[list[float], list[float], float, float, int]:
+@dataclass
+class Timings:
+    service: list[float] = field(default_factory=list)
+    raw: list[float] = field(default_factory=list)
+    counts: list[float] = field(default_factory=list)
+    match: list[float] = field(default_factory=list)
+    bounded: int = 0  # queries whose candidates were bounded (count query issued)
+    long_cold: float = 0.0
+    long_warm: float = 0.0
+    long_terms: int = 0
+
+
+def _measure(repeats: int) -> Timings:
     from django.conf import settings
 
     from hagukumi.cases.search import case_search
     from hagukumi.cases.search.backends import current_backend
     from hagukumi.cases.search.query import parse_query
-    from hagukumi.cases.search.selectors import case_frequencies, engine_query
+    from hagukumi.cases.search.selectors import (
+        case_frequencies,
+        case_match,
+        engine_query,
+        exact_counts,
+    )
     from hagukumi.core.tenancy import Actor
 
     settings.DEBUG = False  # as in production: no per-query SQL logging wrapper
@@ -188,21 +211,30 @@ def _measure(repeats: int) -> tuple[list[float], list[float], float, float, int]
     long_cold = time.perf_counter() - began
     for query in QUERIES:  # warm up: dictionary, synonyms, caches
         case_search(actor=system, query=query, limit=20)
-    service, raw = [], []
-    for _ in range(repeats):
+    t = Timings(long_cold=long_cold, long_terms=len(parse_query(long_question).terms))
+    for round_ in range(repeats):
         for query in QUERIES:
             began = time.perf_counter()
-            case_search(actor=system, query=query, limit=20)
-            service.append(time.perf_counter() - began)
+            result = case_search(actor=system, query=query, limit=20)
+            t.service.append(time.perf_counter() - began)
+            t.bounded += round_ == 0 and not result.exhaustive
             plan = parse_query(query)
             issued = engine_query(plan, None, case_frequencies(plan.engine_terms), backend)
             began = time.perf_counter()
             issued.run(backend)
-            raw.append(time.perf_counter() - began)
+            t.raw.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            exact_counts(plan, None, backend)
+            t.counts.append(time.perf_counter() - began)
+            if result.hits:
+                case_id = result.hits[-1].case_id
+                began = time.perf_counter()
+                case_match(actor=system, case_id=case_id, query=query)
+                t.match.append(time.perf_counter() - began)
     began = time.perf_counter()
     case_search(actor=system, query=long_question, limit=20)
-    long_warm = time.perf_counter() - began
-    return service, raw, long_cold, long_warm, len(parse_query(long_question).terms)
+    t.long_warm = time.perf_counter() - began
+    return t
 
 
 def main() -> None:
@@ -257,9 +289,11 @@ def _run(sizes: list[int], repeats: int, build: bool = True) -> None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        service, raw, long_cold, long_warm, long_terms = _measure(repeats)
-        p50, p95 = _percentile(service, 0.5), _percentile(service, 0.95)
-        r50, r95 = _percentile(raw, 0.5), _percentile(raw, 0.95)
+        t = _measure(repeats)
+        p50, p95 = _percentile(t.service, 0.5), _percentile(t.service, 0.95)
+        r50, r95 = _percentile(t.raw, 0.5), _percentile(t.raw, 0.95)
+        c50, c95 = _percentile(t.counts, 0.5), _percentile(t.counts, 0.95)
+        m50, m95 = _percentile(t.match or [0.0], 0.5), _percentile(t.match or [0.0], 0.95)
         index_rate = chars / max(index_seconds, 1e-9)
         raw_rate = raw_chars / max(raw_seconds, 1e-9)
         peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -273,8 +307,13 @@ def _run(sizes: list[int], repeats: int, build: bool = True) -> None:
             f"ratio p50 {p50 / max(r50, 1e-9):.2f}x  p95 {p95 / max(r95, 1e-9):.2f}x (goal ≤ 1.5x)"
         )
         print(
-            f"long question ({long_terms} terms): first {long_cold * 1000:.0f} ms, "
-            f"warm {long_warm * 1000:.0f} ms (goal ≤ 1 s)"
+            f"count query   p50 {c50 * 1000:7.1f} ms  p95 {c95 * 1000:7.1f} ms "
+            f"(exact total + facets; issued by {t.bounded} of {len(QUERIES)} queries)"
+        )
+        print(f"detail match  p50 {m50 * 1000:7.1f} ms  p95 {m95 * 1000:7.1f} ms (case_match)")
+        print(
+            f"long question ({t.long_terms} terms): first {t.long_cold * 1000:.0f} ms, "
+            f"warm {t.long_warm * 1000:.0f} ms (goal ≤ 1 s)"
         )
         print(
             f"indexing {index_rate / 1000:.0f} k chars/s vs raw Sudachi "

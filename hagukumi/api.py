@@ -11,7 +11,8 @@ The error answers are the same for every operation, so they are documented
 centrally (`HagukumiAPI.get_openapi_schema`) rather than on each route: 400
 (ApplicationError: {"detail": message, ...}), 401 (not logged in), 403 (CSRF
 token missing or wrong, unsafe methods only), 404 (not found or not yours:
-AccessDenied) and 422 (ninja's input validation: {"detail": [...]}). An
+AccessDenied) and 422 (ninja's input validation: {"detail": sentence, "errors": [...]},
+core.access.install_api_error_handlers). An
 operation that declares its own answer for one of these codes keeps it.
 """
 
@@ -45,15 +46,16 @@ ERROR_COMPONENTS: dict[str, dict[str, Any]] = {
     VALIDATION_ERROR_SCHEMA: {
         "title": VALIDATION_ERROR_SCHEMA,
         "type": "object",
-        "description": "入力の検証エラー（項目ごと）。",
+        "description": "入力の検証エラー: 日本語の説明と、項目ごとの誤り（ninja / pydantic の形）。",
         "properties": {
-            "detail": {
-                "title": "Detail",
+            "detail": {"title": "Detail", "type": "string"},
+            "errors": {
+                "title": "Errors",
                 "type": "array",
                 "items": {"type": "object", "additionalProperties": True},
-            }
+            },
         },
-        "required": ["detail"],
+        "required": ["detail", "errors"],
     },
 }
 # Integer keys, as ninja writes the declared answers (200 etc.).

@@ -19,6 +19,9 @@ class CasesConfig(AppConfig):
         from hagukumi.cases import import_jobs
 
         import_jobs.register()
+        from hagukumi.cases import panels
+
+        panels.register()
 
         register_nav_item(
             NavItem(

@@ -9,6 +9,7 @@ recognised without parsing it again.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -166,6 +167,46 @@ class CaseFact(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value.normalize():f}{self.unit}"
+
+
+class SavedSearch(TimeStampedModel):
+    """A search a user keeps (検索語 + 絞り込み), in one 団体, to be told of new cases.
+
+    ``last_seen_case_id``: cases with a higher id are 「新着」 for this search (ids grow
+    with every import); set to the newest case when saved and when the user marks the
+    new cases as seen. ``last_notified_at``: when the user last marked them seen.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_case_searches",
+        verbose_name="利用者",
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.CASCADE,
+        related_name="saved_case_searches",
+        verbose_name="団体",
+    )
+    name = models.CharField("名前", max_length=100)
+    query = models.CharField("検索語", max_length=500)
+    filters = models.JSONField("絞り込み", default=dict, blank=True)
+    last_seen_case_id = models.PositiveBigIntegerField("確認済みの事例ID", default=0)
+    last_notified_at = models.DateTimeField("新着を確認した日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "保存した検索条件"
+        verbose_name_plural = "保存した検索条件"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "organization"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_label(self) -> str:
+        return f"保存した検索条件「{self.name}」"
 
 
 # The search index tables live with the search package; imported here so Django registers them.

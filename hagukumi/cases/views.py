@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from hagukumi.cases.body_html import markdown_text
 from hagukumi.cases.facts import plain_text
@@ -32,6 +32,15 @@ from hagukumi.cases.import_jobs import (
     case_upload_name,
 )
 from hagukumi.cases.models import Case, FactKind
+from hagukumi.cases.saved_searches import (
+    MAX_SAVED_SEARCHES,
+    saved_search_create,
+    saved_search_delete,
+    saved_search_in_organization,
+    saved_search_mark_seen,
+    saved_search_new_cases,
+    saved_searches,
+)
 from hagukumi.cases.search import (
     FACET_FIELDS,
     SearchHit,
@@ -53,7 +62,6 @@ from hagukumi.core.errors import ApplicationError
 from hagukumi.core.jobs import job_page_url, job_submit, jobs_recent
 from hagukumi.core.tabular_export import CsvEncoding, ExportFormat, table_response
 from hagukumi.core.tabular_import import Column
-from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import format_fiscal_year
 from hagukumi.core.web import actor_of, htmx_target, is_htmx, page_number, window_page
 
@@ -431,3 +439,82 @@ def case_import_view(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+# Saved searches --------------------------------------------------------------------
+
+
+def _search_url(query: str, filters: dict[str, Any]) -> str:
+    params: list[tuple[str, str]] = [("q", query)]
+    for name, values in filters.items():
+        params += [(name, str(v)) for v in (values if isinstance(values, list) else [values])]
+    return f"{reverse('cases:search')}?{urlencode(params)}"
+
+
+@role_required(*ALL_ROLES)
+@require_http_methods(["GET", "POST"])
+def saved_search_list_view(request: HttpRequest) -> HttpResponse:
+    """The user's saved searches; POST (「この条件を保存」 on /cases/) saves the current one."""
+    actor = actor_of(request)
+    if request.method == "POST":
+        query = (request.POST.get("q") or "").strip()
+        filters = search_filters(request.POST)
+        try:
+            saved = saved_search_create(actor=actor, query=query, filters=filters)
+        except ApplicationError as exc:
+            messages.error(request, f"保存できませんでした。{exc.message}")
+            return redirect(_search_url(query, filters) if query else reverse("cases:search"))
+        messages.success(
+            request, f"検索条件「{saved.name}」を保存しました。新着事例はホームでお知らせします。"
+        )
+        return redirect("cases:saved_searches")
+    new = {
+        n.saved.pk: n
+        for n in saved_search_new_cases(
+            actor=actor, limit_searches=MAX_SAVED_SEARCHES, limit_cases=0
+        )
+    }
+    rows = [
+        (saved, _search_url(saved.query, saved.filters), new.get(saved.pk))
+        for saved in saved_searches(actor=actor)
+    ]
+    return render(
+        request,
+        "cases/saved_searches.html",
+        {
+            "rows": rows,
+            "breadcrumbs": [
+                ("ホーム", reverse("core:home")),
+                ("先進事例", reverse("cases:search")),
+                ("保存した検索条件", ""),
+            ],
+        },
+    )
+
+
+@role_required(*ALL_ROLES)
+def saved_search_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: delete the user's own saved search (404 for anyone else's). A GET changes
+    nothing: back to the list (404 for another 団体's)."""
+    actor = actor_of(request)
+    if request.method != "POST":
+        saved_search_in_organization(actor=actor, pk=pk)
+        return redirect("cases:saved_searches")
+    name = saved_search_delete(actor=actor, pk=pk)
+    messages.success(request, f"検索条件「{name}」を削除しました。")
+    return redirect("cases:saved_searches")
+
+
+@role_required(*ALL_ROLES)
+def saved_search_seen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: the new cases shown for the user's own saved search are seen (404 for
+    anyone else's); ``upto`` is the newest case id the list page looked at."""
+    actor = actor_of(request)
+    if request.method != "POST":
+        saved_search_in_organization(actor=actor, pk=pk)
+        return redirect("cases:saved_searches")
+    upto_text = request.POST.get("upto", "")
+    upto = int(upto_text) if upto_text.isdigit() else None
+    saved = saved_search_mark_seen(actor=actor, pk=pk, upto=upto)
+    messages.success(request, f"「{saved.name}」の新着事例を確認済みにしました。")
+    return redirect("cases:saved_searches")

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar, cast
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest
 
+from hagukumi.core.errors import ApplicationError
 from hagukumi.core.tenancy import Actor, request_actor
 
 T = TypeVar("T")
@@ -45,6 +46,23 @@ def page_number(request: HttpRequest, *, parameter: str = "page") -> int:
     if not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_PAGE_NUMBER))):
         return 1  # also 「²」 (isdigit, but not int()) and 5,000 digits (int() refuses)
     return int(value) if 0 < int(value) < MAX_PAGE_NUMBER else 1
+
+
+def query_int(value: str | None, *, name: str, default: int, minimum: int, maximum: int) -> int:
+    """An integer query parameter within [minimum, maximum]; `default` when absent or empty.
+
+    ApplicationError (400, Japanese) for anything else: 「²」, 5,000 digits or 2^64
+    never reach int() or the database (issue 16).
+    """
+    text = (value or "").strip()
+    if not text:
+        return default
+    digits = text.removeprefix("-")
+    if digits.isascii() and digits.isdigit() and len(digits) <= len(str(max(abs(minimum), maximum))):
+        number = int(text)
+        if minimum <= number <= maximum:
+            return number
+    raise ApplicationError(f"{name} は {minimum}〜{maximum:,} の整数で指定してください。")
 
 
 class PageWindow(Generic[T]):

@@ -108,7 +108,8 @@ def _framework_crumb(framework: Framework) -> tuple[str, str]:
 
 def _version_number(request: HttpRequest, name: str = "version") -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    # ASCII digits only, at most 9 (「²」 and 5,000 digits are not numbers int() takes).
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
 
 
 def _version_choices(framework: Framework) -> list[tuple[int, str]]:

@@ -53,7 +53,7 @@ def _organization(request: HttpRequest) -> Organization:
 def _fiscal_year(request: HttpRequest) -> int:
     """`fy` from the query or form, else the current fiscal year."""
     value = request.POST.get("fy") or request.GET.get("fy") or ""
-    if value.isdigit() and _MIN_FY <= int(value) <= _MAX_FY:
+    if value.isascii() and value.isdigit() and len(value) == 4 and _MIN_FY <= int(value) <= _MAX_FY:
         return int(value)
     return fiscal_year_of(timezone.localdate())
 

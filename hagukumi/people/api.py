@@ -16,7 +16,7 @@ from ninja import Router
 
 from hagukumi.core.access import require_role
 from hagukumi.core.wareki import fiscal_year_of
-from hagukumi.core.web import actor_of
+from hagukumi.core.web import actor_of, query_int
 from hagukumi.people.roles import PEOPLE_ROLES
 from hagukumi.people.selectors import (
     StaffProfile,
@@ -33,8 +33,9 @@ router = Router(tags=["職員"])
 _PAGING = {"q", "limit", "offset"}
 
 
-def _int(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() else default
+# Paging bounds (the selector shows at most 500 rows at once).
+MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000
 
 
 @router.get("/staff/", response=dict[str, Any], url_name="people_staff", summary="人材検索")
@@ -48,8 +49,12 @@ def staff_list(request: HttpRequest) -> dict[str, Any]:
         actor=actor,
         filters=filters,
         text=request.GET.get("q", ""),
-        offset=_int(request.GET.get("offset"), 0),
-        limit=_int(request.GET.get("limit"), 50),
+        offset=query_int(
+            request.GET.get("offset"), name="offset", default=0, minimum=0, maximum=MAX_OFFSET
+        ),
+        limit=query_int(
+            request.GET.get("limit"), name="limit", default=50, minimum=1, maximum=MAX_LIMIT
+        ),
     )
     return {
         "total": page.total,

@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Q, Sum
 
@@ -117,8 +117,10 @@ class Reason:
         }
 
 
-@dataclass(frozen=True)
-class CandidateRow:
+class CandidateRow(NamedTuple):
+    """One candidate and what they lack (no reasons: they meet the rule). A NamedTuple:
+    tens of thousands are built per evaluation."""
+
     staff_id: int
     staff_no: str
     name: str
@@ -425,6 +427,8 @@ class _AssessmentPlan(_Plan):
         self.sheet = clause.sheet
         assert self.sheet is not None
         self.noun = clause.label or "アセスメント"
+        # (window, sum, count, score) → reasons: the same answers give the same reasons.
+        self._evaluated: dict[Any, list[Reason]] = {}
 
     def population(self) -> set[int]:
         return set(self.latest)
@@ -507,6 +511,13 @@ class _AssessmentPlan(_Plan):
 
     def evaluate(self, staff_id: int) -> list[Reason]:
         known = self.latest.get(staff_id)
+        key = known[1:] if known is not None else None
+        cached = self._evaluated.get(key)
+        if cached is None:
+            cached = self._evaluated[key] = self._evaluate(known)
+        return cached
+
+    def _evaluate(self, known: tuple[int, int, int, int, Decimal | None] | None) -> list[Reason]:
         if known is None:
             return [
                 self.reason(
@@ -768,7 +779,12 @@ def certification_evaluate(
         )
         if row[0] in candidates
     ]
-    current = {pk: HeldUnit(code or "", name or "") for pk, _no, _name, code, name in people}
+    unit_of: dict[tuple[str, str], HeldUnit] = {}  # one HeldUnit per 所属, not per person
+    current = {
+        pk: unit_of.get((code, name))
+        or unit_of.setdefault((code, name), HeldUnit(code or "", name or ""))
+        for pk, _no, _name, code, name in people
+    }
     units = held_units(
         staff_ids=staff.values("pk"), day=fiscal_year_range(fiscal_year)[1], current=current
     )

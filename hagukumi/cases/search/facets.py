@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -135,7 +136,7 @@ def facet_counts(
 _TOTAL = "_total"  # not a facet name
 
 
-def match_counts(match_sql: str, params: Sequence[object]) -> tuple[int, dict[str, dict[str, int]]]:
+def match_counts(match_sql: str, params: Sequence[Any]) -> tuple[int, dict[str, dict[str, int]]]:
     """(number of matching cases, facets) over ``match_sql`` (``SELECT DISTINCT case_id``).
 
     Exact for any size of match set; the same numbers as ``facet_counts`` over the same
@@ -146,7 +147,7 @@ def match_counts(match_sql: str, params: Sequence[object]) -> tuple[int, dict[st
     organizations = Organization._meta.db_table
     within = "WHERE c.id IN (SELECT case_id FROM m)"
     # Facet names are constants of this module: written into the SQL as literals.
-    branches = [f"SELECT '{_TOTAL}', '', COUNT(*) FROM m"]
+    branches = [f"SELECT '{_TOTAL}', '', COUNT(*) FROM m"]  # noqa: S608
     for name in _FIELDS:
         branches.append(
             f"SELECT '{name}', CAST(c.{name} AS TEXT), COUNT(*) FROM {case_table} c "  # noqa: S608

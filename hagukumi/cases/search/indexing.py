@@ -17,11 +17,13 @@ from django.db.models import Count, F, Sum
 
 from hagukumi.cases.models import Case, CasePassage
 from hagukumi.cases.search.models import (
+    CaseSearchProfile,
     CaseSearchStatistics,
     CaseSearchTerm,
     CaseSearchUnit,
     SearchUnitKind,
 )
+from hagukumi.cases.search.profile import case_profile
 from hagukumi.cases.search.terms import join_terms, text_terms
 from hagukumi.cases.visibility import sees_every_case
 from hagukumi.core.errors import AccessDenied
@@ -72,6 +74,39 @@ def units_for(
             )
         )
     return units
+
+
+def profile_for(case: Case, units: Iterable[CaseSearchUnit]) -> CaseSearchProfile:
+    """The unsaved search profile of a case (``profile.py``) from its built units.
+
+    Reads ``case.organization`` (the caller selects it to stay query-free)."""
+    organization = case.organization
+    profile = case_profile(
+        case_id=case.pk,
+        unit_terms=[unit.terms for unit in units],
+        case_type=case.case_type,
+        org_type=case.org_type,
+        organization_kind=organization.kind if organization else "",
+        organization_code=organization.code if organization else None,
+    )
+    return CaseSearchProfile(
+        case_id=case.pk,
+        topic=profile.topic,
+        org_kind=profile.org_kind,
+        prefecture=profile.prefecture,
+        region=profile.region,
+    )
+
+
+def store_profiles(profiles: Sequence[CaseSearchProfile], *, batch_size: int = 2000) -> None:
+    """Insert or replace the profiles of cases."""
+    CaseSearchProfile.objects.bulk_create(
+        profiles,
+        batch_size=batch_size,
+        update_conflicts=True,
+        unique_fields=["case"],
+        update_fields=["topic", "org_kind", "prefecture", "region"],
+    )
 
 
 def _add_statistics(counts: dict[str, tuple[int, int]], sign: int) -> None:
@@ -145,6 +180,7 @@ def case_unindex(*, case_id: int) -> None:
         held = {term for text in terms for term in text.split()}
         _add_case_frequencies(Counter(held), -1)
         CaseSearchUnit.objects.filter(case_id=case_id).delete()
+        CaseSearchProfile.objects.filter(case_id=case_id).delete()
 
 
 def case_index(*, case: Case) -> None:
@@ -157,9 +193,11 @@ def case_index(*, case: Case) -> None:
         case.mentioned_organizations.order_by("code", "id").values_list("name", flat=True)
     )
     units = units_for(case, passages, mentioned)
+    profile = profile_for(case, units)
     with transaction.atomic():
         case_unindex(case_id=case.pk)
         store_units(units)
+        store_profiles([profile])
 
 
 def cases_reindex(*, actor: Actor, progress: bool = False) -> int:
@@ -171,8 +209,10 @@ def cases_reindex(*, actor: Actor, progress: bool = False) -> int:
         CaseSearchUnit.objects.all().delete()
         CaseSearchStatistics.objects.all().delete()
         CaseSearchTerm.objects.all().delete()
+        CaseSearchProfile.objects.all().delete()
         count = 0
-        for case in Case.objects.order_by("id").iterator(chunk_size=200):
+        cases = Case.objects.select_related("organization").order_by("id")
+        for case in cases.iterator(chunk_size=200):
             case_index(case=case)
             count += 1
     return count

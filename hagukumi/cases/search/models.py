@@ -76,3 +76,28 @@ class CaseSearchTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term}: {self.cases}"
+
+
+class CaseSearchProfile(models.Model):
+    """What ranking knows of a case beyond its words (``profile.py``), kept by the indexer:
+    its topical degree (the topical prior), the kind of its 団体 and its region."""
+
+    case = models.OneToOneField(
+        "cases.Case",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_profile",
+        verbose_name="事例",
+    )
+    topic = models.FloatField("主題の度合い", default=0.0)
+    org_kind = models.CharField("団体の種類", max_length=8, blank=True)
+    prefecture = models.CharField("都道府県コード", max_length=2, blank=True)
+    region = models.CharField("地方", max_length=8, blank=True)
+
+    class Meta:
+        verbose_name = "事例の検索プロファイル"
+        verbose_name_plural = "事例の検索プロファイル"
+        ordering = ["case"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.topic:.2f} {self.org_kind} {self.region}"

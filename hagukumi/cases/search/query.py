@@ -5,7 +5,11 @@
   numbers, unknown words; years as ``fy2023``…) is one *group* at weight 1;
 - its mode A parts join its group at ``PART_WEIGHT`` (so 人材育成 also finds 人材,
   while the exact compound ranks higher);
-- its synonyms (``synonyms.py``, expansion-control flag respected) at ``SYNONYM_WEIGHT``.
+- its synonyms (``synonyms.py``, expansion-control flag respected) at ``SYNONYM_WEIGHT``;
+- words that phrase the request rather than its subject (事例, 方法, どこ, 知りたい …:
+  ``FRAME_WORDS``; verbs and adjectives of a 3+ word question) score lightly and do
+  not count towards coverage; so do the words of the query's intent (``intent.py``:
+  県, 市町村, 東北 …), which the ranking turns into boosts instead.
 
 At most ``MAX_QUERY_TERMS`` (64) terms in all. Nothing typed reaches an engine as
 syntax: terms are encoded (``terms.encode_term``). Plans are immutable and cached by
@@ -18,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+from hagukumi.cases.search.intent import QueryIntent, query_intent
 from hagukumi.cases.search.snippets import Matcher
 from hagukumi.cases.search.synonyms import synonym_terms
 from hagukumi.cases.search.terms import encode_term, join_terms
@@ -40,6 +45,42 @@ PHRASE_WEIGHT = 1.0
 LIGHT_WEIGHT = 0.3
 _LIGHT_POS = frozenset({"動詞", "形容詞"})
 MAX_PHRASE_TERMS = 8
+FRAME_WEIGHT = 0.15
+INTENT_WEIGHT = 0.3
+INTENT_TERMS_LIGHT = True  # False: intent words score as ordinary words (before #15)
+# Index terms (normalised forms) of words that phrase a request: 「…の事例を知りたい」,
+# 「…しているところはどこか」, 「…の方法を教えてください」.
+FRAME_WORDS = frozenset(
+    {
+        "事例",
+        "例",
+        "取組",
+        "取り組み",
+        "方法",
+        "やり方",
+        "仕方",
+        "参考",
+        "自治体",
+        "団体",
+        "所",
+        "ドコ",
+        "何",
+        "先行",
+        "先進",
+        "紹介",
+        "場合",
+        "事",
+        "物",
+        "様",
+        "他",
+        "教える",
+        "知る",
+        "探す",
+        "考える",
+        "下さる",
+        "欲しい",
+    }
+)
 _CHUNK_BREAK = re.compile(r"[\s、。，．,.・「」『』（）()【】［］\[\]!?！？:：;；/／]+")
 
 
@@ -73,6 +114,7 @@ class QueryPlan:
     groups: int
     surfaces: tuple[str, ...] = field(default=(), compare=False)  # words as typed
     phrases: tuple[QueryPhrase, ...] = ()
+    intent: QueryIntent = field(default=QueryIntent(), compare=False)
 
     @cached_property
     def matcher(self) -> Matcher:
@@ -119,16 +161,22 @@ def _parse(text: str) -> QueryPlan:
     # In a question (3+ content words) verbs and adjectives (教える, ある, 知りたい, 多い)
     # mostly phrase the request: they still score, lightly, but the coverage boost
     # counts the nouns (and numbers, years, unknown words) only.
-    light = set()
+    intent = query_intent(main)
+    weight_of: dict[str, float] = {}
     if len(main) >= 3:
-        light = {raw for raw in main if pos_of.get(raw, "") in _LIGHT_POS}
-        if len(light) == len(main):
-            light = set()
-    heavy = [raw for raw in main if raw not in light]
-    main = heavy + [raw for raw in main if raw in light]
+        weight_of.update((raw, LIGHT_WEIGHT) for raw in main if pos_of.get(raw, "") in _LIGHT_POS)
+    weight_of.update((raw, FRAME_WEIGHT) for raw in main if raw in FRAME_WORDS)
+    if INTENT_TERMS_LIGHT:
+        weight_of.update((raw, INTENT_WEIGHT) for raw in main if raw in intent.words)
+    if len(weight_of) == len(main):  # nothing else: the intent words are the subject
+        for raw in intent.words:
+            weight_of.pop(raw, None)
+    if len(weight_of) == len(main):
+        weight_of = {}
+    heavy = [raw for raw in main if raw not in weight_of]
+    main = heavy + [raw for raw in main if raw in weight_of]
     terms: list[QueryTerm] = [
-        QueryTerm(raw, encode_term(raw), LIGHT_WEIGHT if raw in light else 1.0, i)
-        for i, raw in enumerate(main)
+        QueryTerm(raw, encode_term(raw), weight_of.get(raw, 1.0), i) for i, raw in enumerate(main)
     ]
     seen = set(main)
     extra: list[QueryTerm] = []
@@ -150,6 +198,7 @@ def _parse(text: str) -> QueryPlan:
         groups=len(heavy),
         surfaces=tuple(dict.fromkeys(typed)),
         phrases=_phrases(rewritten, main),
+        intent=intent,
     )
 
 

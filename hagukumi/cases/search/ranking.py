@@ -2,17 +2,37 @@
 
 Scoring happens here, not in the engine, so SQLite and PostgreSQL rank alike:
 both return the same candidate units (``backends.py``) and the same case
-frequencies, and the arithmetic below runs in the same order on the same numbers.
+frequencies and profiles, and the arithmetic below runs in the same order on the
+same numbers.
 
 For each case and each of its matching passages p (or none, when only the title or
 metadata match), with unit kinds title (weight 3), metadata (1.5) and body = p (1)::
 
     tf'(t)   = Σ_kind W_kind · tf_kind(t) / (1 − b_kind + b_kind · len / avglen_kind)
     bm25(p)  = Σ_t w_t · idf(t) · tf'(t) / (k1 + tf'(t))
-    score(p) = bm25(p) · (COVERAGE_FLOOR + (1 − COVERAGE_FLOOR) · covered groups / groups)
+    score(p) = bm25(p) · (COVERAGE_FLOOR + (1 − COVERAGE_FLOOR) · coverage(p)) · near(p)
 
 idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5)) with N the indexed cases and df the
-cases holding t. The case's score is its best passage's, which also gives the snippet.
+cases holding t. The case's score is its best passage's (which also gives the
+snippet), times what the library knows of the case (``CaseSearchProfile``)::
+
+    case = score(best p) · (1 + prior_w · topic) · (1 + KIND_BOOST)? · (1 + REGION_BOOST)?
+
+- *coverage*: the share of the query's word groups the passage (with title and
+  metadata) holds, each group weighing its idf (a rare word missed costs more than a
+  common one);
+- *long questions* (``LONG_QUERY_GROUPS`` groups or more): each word group's weight
+  is scaled by ``(idf / max idf) ** IDF_POWER``, so the few distinctive words of a
+  sentence count and its common ones (職員, デジタル, 取組) fade;
+- *near(p)*: proximity of the query's groups inside the passage,
+  ``1 + PROXIMITY_WEIGHT · (k − 1)/(groups − 1) · PROXIMITY_SPAN / (PROXIMITY_SPAN + gap)``
+  for the smallest window holding the k groups the passage has (gap: the terms in it
+  that are not theirs);
+- *topical prior*: ``topic`` (0..1, ``profile.py``) weighs ``PRIOR_ONE_WORD`` for a
+  one-word query (ambiguous: 資格, 採用) and ``PRIOR_WEIGHT`` otherwise;
+- *intent*: the 団体の属性 and region the query names (``intent.py``).
+
+Each factor above 1 is listed in ``RankedCase.explanation`` (label, factor).
 """
 
 from __future__ import annotations
@@ -23,12 +43,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from hagukumi.cases.search.backends import UnitRow
+from hagukumi.cases.search.profile import CaseProfile
 from hagukumi.cases.search.query import PHRASE_WEIGHT, QueryPlan
 
 K1 = 1.2
 FIELD_WEIGHTS = {"title": 3.0, "meta": 1.5, "body": 1.0}
 LENGTH_B = {"title": 0.5, "meta": 0.5, "body": 0.75}
 COVERAGE_FLOOR = 0.3
+LONG_QUERY_GROUPS = 4
+IDF_POWER = 1.0
+PROXIMITY_WEIGHT = 0.3
+PROXIMITY_SPAN = 8.0
+PRIOR_ONE_WORD = 1.0
+PRIOR_WEIGHT = 0.3
+KIND_BOOST = 0.5
+REGION_BOOST = 0.8
+COVERAGE_BY_IDF = True  # False: every group weighs the same (before #15)
+NO_PROFILE = CaseProfile(case_id=0)
 
 
 @dataclass
@@ -44,6 +75,7 @@ class RankedCase:
     score: float
     passage_id: int | None
     covered: int
+    explanation: tuple[tuple[str, float], ...] = ()
 
 
 def idf(df: int, n: int) -> float:
@@ -58,6 +90,7 @@ def rank_cases(
     case_frequencies: Mapping[str, int],
     indexed_cases: int,
     average_lengths: Mapping[str, float],
+    profiles: Mapping[int, CaseProfile] | None = None,
 ) -> list[RankedCase]:
     """Cases with any matching unit, best first (ties: lower case id)."""
     # One entry per engine term: its best weight and the groups it counts for.
@@ -68,6 +101,18 @@ def rank_cases(
         groups.setdefault(qt.term, set()).add(qt.group)
     n = max(indexed_cases, 1)
     idfs = {t: idf(case_frequencies.get(t, 0), n) for t in weights}
+    group_count = max(plan.groups, 1)
+    # A group weighs its word's idf (the word as typed: the group's first term).
+    group_idf = [0.0] * group_count
+    for qt in plan.terms:
+        if qt.group < group_count and group_idf[qt.group] == 0.0:
+            group_idf[qt.group] = max(idfs[qt.term], 1e-6)
+    if plan.groups >= LONG_QUERY_GROUPS:
+        top = max(group_idf)
+        for term, term_groups in groups.items():
+            heavy = [g for g in term_groups if g < group_count]
+            if heavy:
+                weights[term] *= max((group_idf[g] / top) ** IDF_POWER for g in heavy)
     rows = list(rows)
     # Phrases score like one more term. Their df is counted in the candidate units:
     # every case holding a phrase holds its terms, so when the candidates are all the
@@ -89,12 +134,14 @@ def rank_cases(
             units.meta = row
         else:
             units.body.append(row)
-    group_count = max(plan.groups, 1)
+    total_idf = sum(group_idf) or 1.0
     counter = _TermCounter(weights, phrases, average_lengths)
+    proximity = _Proximity(plan, group_count) if plan.groups >= 2 else None
+    factors = _CaseFactors(plan, profiles or {})
     ranked = []
     for case_id, units in by_case.items():
         fixed = counter.weighted_tf([units.title, units.meta])
-        best: tuple[float, int | None, int] | None = None
+        best: tuple[float, int | None, int, float] | None = None
         bodies: list[UnitRow | None] = list(units.body) or [None]
         for body in bodies:
             tfs = dict(fixed)
@@ -108,15 +155,88 @@ def rank_cases(
                     bm25 += weights[term] * idfs[term] * value / (K1 + value)
                     covered |= groups[term]
             covered = {g for g in covered if g < group_count}
-            coverage = min(len(covered), group_count) / group_count
+            if COVERAGE_BY_IDF:
+                coverage = sum(group_idf[g] for g in covered) / total_idf
+            else:
+                coverage = len(covered) / group_count
             score = bm25 * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage)
+            near = proximity.factor(body) if proximity is not None and body else 1.0
+            score *= near
             passage_id = body.passage_id if body is not None else None
             if best is None or score > best[0]:
-                best = (score, passage_id, len(covered))
+                best = (score, passage_id, len(covered), near)
         if best is not None and best[0] > 0:
-            ranked.append(RankedCase(case_id, best[0], best[1], best[2]))
+            boost, explanation = factors.of(case_id)
+            if best[3] > 1.0:
+                explanation = (("近接", round(best[3], 3)), *explanation)
+            ranked.append(RankedCase(case_id, best[0] * boost, best[1], best[2], explanation))
     ranked.sort(key=lambda r: (-r.score, r.case_id))
     return ranked
+
+
+class _CaseFactors:
+    """The per-case factors of the module doc (topical prior, 団体の属性, region)."""
+
+    def __init__(self, plan: QueryPlan, profiles: Mapping[int, CaseProfile]) -> None:
+        self.profiles = profiles
+        self.prior = PRIOR_ONE_WORD if plan.groups <= 1 else PRIOR_WEIGHT
+        self.kinds = plan.intent.kinds
+        self.prefectures = plan.intent.prefectures
+
+    def of(self, case_id: int) -> tuple[float, tuple[tuple[str, float], ...]]:
+        profile = self.profiles.get(case_id, NO_PROFILE)
+        factor = 1.0
+        explanation: list[tuple[str, float]] = []
+        if profile.topic > 0 and self.prior > 0:
+            prior = 1.0 + self.prior * profile.topic
+            factor *= prior
+            explanation.append(("主題（人材育成・確保）", round(prior, 3)))
+        if self.kinds and profile.org_kind in self.kinds:
+            factor *= 1.0 + KIND_BOOST
+            explanation.append(("団体の属性", 1.0 + KIND_BOOST))
+        if self.prefectures and profile.prefecture in self.prefectures:
+            factor *= 1.0 + REGION_BOOST
+            explanation.append(("地域", 1.0 + REGION_BOOST))
+        return factor, tuple(explanation)
+
+
+class _Proximity:
+    """``near(p)`` of the module doc: the smallest window of a passage's terms holding
+    every query group (counted for coverage) the passage has."""
+
+    def __init__(self, plan: QueryPlan, group_count: int) -> None:
+        self.group_count = group_count
+        self.group_of: dict[str, int] = {}
+        for qt in plan.terms:
+            if qt.group < group_count:
+                self.group_of.setdefault(qt.term, qt.group)
+
+    def factor(self, body: UnitRow) -> float:
+        hits = [
+            (i, group)
+            for i, term in enumerate(body.terms.split())
+            if (group := self.group_of.get(term)) is not None
+        ]
+        present = {group for _, group in hits}
+        k = len(present)
+        if k < 2:
+            return 1.0
+        # Smallest window (in terms) holding all k groups: two pointers over the hits.
+        best = math.inf
+        held: Counter[int] = Counter()
+        left = 0
+        for position, group in hits:
+            held[group] += 1
+            while len(held) == k:
+                start, first = hits[left]
+                best = min(best, position - start + 1)
+                held[first] -= 1
+                if not held[first]:
+                    del held[first]
+                left += 1
+        gap = max(0.0, best - k)
+        share = (k - 1) / (self.group_count - 1)
+        return 1.0 + PROXIMITY_WEIGHT * share * PROXIMITY_SPAN / (PROXIMITY_SPAN + gap)
 
 
 _COUNTER_FROM = 12  # query terms: above this, one split of the unit beats a count per term

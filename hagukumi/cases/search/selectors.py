@@ -42,12 +42,14 @@ from django.db.models import QuerySet
 from hagukumi.cases.models import Case, CasePassage
 from hagukumi.cases.search.backends import SearchBackend, UnitRow, current_backend
 from hagukumi.cases.search.facets import Filters, apply_filters, facet_counts, match_counts
+from hagukumi.cases.search.intent import FacetSuggestion, facet_suggestions
 from hagukumi.cases.search.models import (
     CaseSearchStatistics,
     CaseSearchTerm,
     CaseSearchUnit,
     SearchUnitKind,
 )
+from hagukumi.cases.search.profile import stored_profiles
 from hagukumi.cases.search.query import QueryPlan, QueryTerm, parse_query
 from hagukumi.cases.search.ranking import RankedCase, idf, rank_cases
 from hagukumi.cases.search.snippets import make_snippet
@@ -77,10 +79,14 @@ class SearchHit:
     snippet: str
     source_file: str
     passage_id: int | None
+    # Why it ranks where it does beyond its words: (label, factor), e.g.
+    # (("主題（人材育成・確保）", 1.9), ("団体の属性", 1.5)); not part of the JSON shape.
+    explanation: tuple[tuple[str, float], ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("passage_id")
+        data.pop("explanation")
         return data
 
 
@@ -92,6 +98,8 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
     exhaustive: bool = True  # False: only the best ``ranked`` of ``total`` can be listed
     ranked: int | None = None  # cases ranked (listable); None: ``total``
+    # Filters the query's words ask for (「都道府県の事例に絞り込む」); not in the JSON shape.
+    suggestions: tuple[FacetSuggestion, ...] = ()
 
     @property
     def listed(self) -> int:
@@ -261,12 +269,14 @@ def _rank(
         and len(query.terms) == len([t for t in terms if frequencies.get(t, 0) > 0])
     )
     indexed, lengths = _average_lengths()
+    candidates = _candidate_rows(top, exhaustive)
     ranked = rank_cases(
-        _candidate_rows(top, exhaustive),
+        candidates,
         plan,
         case_frequencies=frequencies,
         indexed_cases=indexed,
         average_lengths=lengths,
+        profiles=stored_profiles(row.case_id for row in candidates),
     )
     return ranked, exhaustive
 
@@ -323,6 +333,7 @@ def _hits(ranked: list[RankedCase], plan: QueryPlan) -> list[SearchHit]:
                 snippet=make_snippet(passage[1], matcher) if passage else "",
                 source_file=source_file,
                 passage_id=passage[0] if passage else None,
+                explanation=r.explanation,
             )
         )
     return hits
@@ -347,10 +358,13 @@ def case_search(
     sort: Sort = "relevance",
     limit: int = 20,
     offset: int = 0,
+    after_case_id: int | None = None,
 ) -> SearchResult:
     """Visible cases matching the query, ranked (BM25F, best passage), with facets and snippets.
 
-    Empty query → ApplicationError. An actor who sees no case (no actor) finds nothing.
+    ``after_case_id``: only cases imported after that one (ids grow with every import;
+    saved searches' 新着事例). Empty query → ApplicationError. An actor who sees no case
+    (no actor) finds nothing.
     """
     if sort not in ("relevance", "year"):
         raise ApplicationError("並び順は relevance（関連度）または year（年度）です。")
@@ -359,12 +373,15 @@ def case_search(
     limit = min(limit, MAX_LIMIT)
     plan = parse_query(query)
     cases = _visible(actor, filters)  # validates the filters even when not joined
+    if after_case_id is not None:
+        cases = cases.filter(pk__gt=after_case_id)
     restriction: QuerySet[Case] | None = None
     if cases.query.is_empty():  # the actor sees no case (no actor): nothing to rank
         ranked: list[RankedCase] = []
         exhaustive = True
     else:
-        restriction = None if _unrestricted(actor, filters) else cases
+        unrestricted = _unrestricted(actor, filters) and after_case_id is None
+        restriction = None if unrestricted else cases
         ranked, exhaustive = _rank(plan, restriction, current_backend())
     facets, years = facet_counts([r.case_id for r in ranked])
     total = len(ranked)
@@ -380,6 +397,7 @@ def case_search(
         facets=facets,
         exhaustive=exhaustive,
         ranked=len(ranked),
+        suggestions=facet_suggestions(plan.intent, facets, filters),
     )
 
 

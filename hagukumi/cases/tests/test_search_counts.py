@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 
 from hagukumi.cases.models import Case, Visibility
-from hagukumi.cases.search import case_search
+from hagukumi.cases.search import case_match, case_search
 from hagukumi.cases.search import selectors as search_selectors
 from hagukumi.cases.search.backends import current_backend
 from hagukumi.cases.search.facets import FACET_FIELDS, facet_counts
@@ -53,7 +53,8 @@ def test_bounded_search_counts_exactly(
     assert bounded.total == full.total == len(_scan(query))
     assert bounded.facets == full.facets
     if not bounded.exhaustive:
-        assert bounded.ranked is not None and bounded.ranked <= bounded.total
+        assert bounded.ranked is not None
+        assert bounded.ranked <= bounded.total
         assert bounded.listed == bounded.ranked
     assert full.listed == full.total
 
@@ -143,3 +144,38 @@ def test_count_query_parity_on_postgresql(
     monkeypatch.setattr(search_selectors, "MAX_CANDIDATE_UNITS", 2)
     for query in QUERIES:
         assert case_search(actor=SYSTEM, query=query).total == len(_scan(query))
+
+
+# The detail page's matching passage: one search restricted to the case (item 4).
+
+
+@pytest.mark.parametrize("query", ["地域活性化起業人", "資格", "2400", "見習い 熟練者"])
+def test_case_match_is_the_search_hit(seeded: dict[str, Case], query: str) -> None:
+    result = case_search(actor=SYSTEM, query=query, limit=100)
+    assert result.hits
+    for hit in result.hits:
+        match = case_match(actor=SYSTEM, case_id=hit.case_id, query=query)
+        assert match is not None
+        assert (match.passage_id, match.snippet, match.case_no) == (
+            hit.passage_id,
+            hit.snippet,
+            hit.case_no,
+        )
+    unmatched = set(Case.objects.values_list("pk", flat=True)) - {h.case_id for h in result.hits}
+    for case_id in unmatched:
+        assert case_match(actor=SYSTEM, case_id=case_id, query=query) is None
+
+
+def test_case_match_is_one_bounded_search(
+    seeded: dict[str, Case],
+    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+    user_with_role,  # type: ignore[no-untyped-def]
+) -> None:
+    case = seeded["001"]
+    with django_assert_max_num_queries(8):
+        assert case_match(actor=SYSTEM, case_id=case.pk, query="ITパスポート 受験料") is not None
+    private, _ = _private_case()
+    outsider = actor_for(user_with_role(Role.STAFF))
+    assert case_match(actor=outsider, case_id=private.pk, query="副業") is None
+    assert case_match(actor=SYSTEM, case_id=private.pk, query="副業") is not None
+    assert case_match(actor=SYSTEM, case_id=case.pk, query="存在しない語ぴよぴよ") is None

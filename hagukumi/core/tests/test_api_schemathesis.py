@@ -56,6 +56,7 @@ CHECK_NAMES = (
 )
 # schemathesis' WSGI transport sends Host: localhost.
 WSGI_HOST = "localhost"
+STATUSES: dict[str, list[int]] = {}
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,18 @@ def api_world(db, settings) -> ApiWorld:  # type: ignore[no-untyped-def]
     )
 
 
-def _headers_for(actor: str, world: ApiWorld) -> dict[str, str]:
+@dataclass(frozen=True)
+class Credentials:
+    cookies: dict[str, str]
+    headers: dict[str, str]
+
+
+def _credentials_for(actor: str, world: ApiWorld) -> Credentials:
     """Session cookie + CSRF cookie and header of a fresh user holding `actor`'s role."""
     from hagukumi.orgs.models import Organization
 
     if actor == ANONYMOUS:
-        return {}
+        return Credentials(cookies={}, headers={})
     org = Organization.objects.get(pk=world.path_ids["_organization"])
     user = UserFactory()
     if actor == OUTSIDER:
@@ -108,7 +115,9 @@ def _headers_for(actor: str, world: ApiWorld) -> dict[str, str]:
     # An unmasked CSRF secret is accepted as the header when it equals the cookie.
     token = get_random_string(32)
     session = client.cookies["sessionid"].value
-    return {"Cookie": f"sessionid={session}; csrftoken={token}", "X-CSRFToken": token}
+    return Credentials(
+        cookies={"sessionid": session, "csrftoken": token}, headers={"X-CSRFToken": token}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +157,7 @@ def _strategy(operation: Any, mode: GenerationMode, world: ApiWorld) -> Any:
 def test_api_fuzz_answers_without_server_errors(
     actor: str, api_world: ApiWorld, api_schema: Any
 ) -> None:
-    headers = _headers_for(actor, api_world)
+    credentials = _credentials_for(actor, api_world)
     checks = [check for check in CHECKS.get_all() if check.__name__ in CHECK_NAMES]
     assert len(checks) == len(CHECK_NAMES)
     failures: list[str] = []
@@ -168,12 +177,18 @@ def test_api_fuzz_answers_without_server_errors(
             )
             @given(case=_strategy(operation, mode, api_world))
             def run(case: Any) -> None:
-                response = case.call(headers=headers)
-                case.validate_response(response, checks=checks, headers=headers)
+                response = case.call(headers=credentials.headers, cookies=credentials.cookies)
+                STATUSES.setdefault(f"{operation.method} {operation.path}", []).append(
+                    response.status_code
+                )
+                case.validate_response(response, checks=checks, headers=credentials.headers)
 
             try:
                 run()
             except (AssertionError, FailureGroup, Exception) as exc:
                 label = f"{actor} {mode.value} {operation.method.upper()} {operation.path}"
                 failures.append(f"{label}: {exc}"[:2000])
+    if os.environ.get("SHOW"):
+        for k, v in STATUSES.items():
+            print(k, sorted(v))
     assert not failures, "\n\n".join(failures)

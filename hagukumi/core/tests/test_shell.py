@@ -210,8 +210,8 @@ def test_home_for_lists_destinations_and_tasks_of_each_role(db: None) -> None:
     assert [g.role_label for g in home.role_tasks] == ["職員", "システム管理者"]
     admin_tasks = {t.label: t.url for t in home.role_tasks[1].tasks}
     assert admin_tasks["監査ログを確認する"] == reverse("core:audit")
-    # A feature that no app has registered yet is listed without a link.
-    assert admin_tasks["利用者と役割を管理する"] == ""
+    # Built by accounts (issue 13): the task is a link.
+    assert admin_tasks["利用者と役割を管理する"] == reverse("accounts:users")
 
 
 def test_task_becomes_a_link_once_its_nav_entry_exists(

@@ -148,7 +148,11 @@ class StaffSearchFilters:
                 if name in _LIST_FILTERS:
                     values[name] = tuple(str(i) for i in items)
                 elif name in _INT_FILTERS:
-                    values[name] = int(str(items[0]))
+                    # ASCII digits within an int4: 「²」 or 2^64 must not reach the database.
+                    text = str(items[0]).strip()
+                    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+                        raise ValueError(text)
+                    values[name] = int(text)
                 elif name in _DATE_FILTERS:
                     item = items[0]
                     values[name] = (

@@ -389,7 +389,7 @@ def test_recommend_page_lists_staff_with_reasons_and_refuses_over_quota(world: W
     url = reverse("training:recommend")
     head = _head(world)
     page = head.get(f"{url}?cohort={cohort.pk}").content.decode()
-    assert "推薦枠（各所属1名）" in page
+    assert "①推薦枠：各所属1名（毎年度新規）" in page
     assert first.name in page and second.name in page
     assert page.count("推薦する<span") == 2
     response = head.post(url, {"cohort": cohort.pk, "staff": first.pk})
@@ -542,7 +542,7 @@ def test_completion_is_computed_from_the_cohort_page(world: World) -> None:
     _members(world, 1)
     response = _dx(world).post(
         reverse("training:cohort_completions", kwargs={"pk": world.leader_cohort.pk}),
-        {"as_of": "2026-03-31"},
+        {"as_of": "2026-04-01"},
     )
     assert response.status_code == 302
     enrollment = Enrollment.objects.get(cohort=world.leader_cohort)
