@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import Counter
 
 import pytest
@@ -29,15 +28,14 @@ pytestmark = pytest.mark.django_db
 def demo_org(db):  # type: ignore[no-untyped-def]
     orgs_demo.load()
     frameworks_demo.load()
-    started = time.monotonic()
     summary = demo.load()
-    return orgs_demo.demo_organization(), summary, time.monotonic() - started
+    # How long the load takes is a bench's business (bench/), never a test assertion.
+    return orgs_demo.demo_organization(), summary
 
 
 def _roster_counts(demo_org):  # type: ignore[no-untyped-def]
-    org, summary, elapsed = demo_org
+    org, summary = demo_org
     assert "2000名" in summary
-    assert elapsed < 30
     staff = Staff.objects.filter(organization=org)
     assert staff.count() == 2000
     numbers = sorted(staff.values_list("number", flat=True))
@@ -64,7 +62,7 @@ def _roster_counts(demo_org):  # type: ignore[no-untyped-def]
 
 
 def _new_heads_from_april_2026(demo_org):  # type: ignore[no-untyped-def]
-    org, _, _ = demo_org
+    org, _ = demo_org
     promoted = Assignment.objects.filter(
         staff__organization=org,
         starts_on=dt.date(2026, 4, 1),
@@ -75,7 +73,7 @@ def _new_heads_from_april_2026(demo_org):  # type: ignore[no-untyped-def]
 
 
 def _qualifications_and_designations(demo_org):  # type: ignore[no-untyped-def]
-    org, _, _ = demo_org
+    org, _ = demo_org
     assert qualification_counts(organization=org, as_of=dt.date(2026, 11, 1)) == {
         "ap": 12,
         "fe": 40,
@@ -94,7 +92,7 @@ def _qualifications_and_designations(demo_org):  # type: ignore[no-untyped-def]
 
 
 def _search_and_directory(demo_org):  # type: ignore[no-untyped-def]
-    org, _, _ = demo_org
+    org, _ = demo_org
     hr = actor_for(User.objects.get(username="hr"), org.pk)
     page = staff_search(
         actor=hr,
@@ -106,7 +104,7 @@ def _search_and_directory(demo_org):  # type: ignore[no-untyped-def]
 
 
 def _demo_users_are_linked(demo_org):  # type: ignore[no-untyped-def]
-    org, _, _ = demo_org
+    org, _ = demo_org
     head = actor_for(User.objects.get(username="head"), org.pk)
     assert head.has_role(Role.UNIT_HEAD)
     page = staff_search(actor=head)
@@ -128,7 +126,7 @@ def _age(birth: dt.date, day: dt.date) -> int:
 
 def _ages_fit_positions_and_hire_dates(demo_org):  # type: ignore[no-untyped-def]
     """Hired at 18 or older, no 正規 past 定年, each 職位 held at a plausible age."""
-    org, _, _ = demo_org
+    org, _ = demo_org
     as_of = dt.date(2026, 4, 1)
     problems = []
     for s in Staff.objects.filter(organization=org):
