@@ -35,7 +35,13 @@ CASES_KIND = "cases.documents"
 LANE = "cases"
 LABEL = "先進事例の取込"
 # Outcome → the job's count keys (core shows new/changed/unchanged first).
-_COUNT_KEYS = {"stored": "new", "updated": "changed", "unchanged": "unchanged"}
+# 登録済み: the same content is a 公開 case of another 団体 (nothing stored).
+_COUNT_KEYS = {
+    "stored": "new",
+    "updated": "changed",
+    "unchanged": "unchanged",
+    "present": "present",
+}
 
 
 def _visibility_text(value: str) -> str:
@@ -81,7 +87,8 @@ class CaseJobSummary:
                 counts["failed"] += 1
                 continue
             for case in outcome.cases:
-                counts[_COUNT_KEYS[case.status]] += 1
+                key = _COUNT_KEYS[case.status]
+                counts[key] = counts.get(key, 0) + 1
         return counts
 
     @property
@@ -115,7 +122,7 @@ def run_case_import(run: JobRun) -> CaseJobSummary:
     if not options.dry_run:
         for outcome in outcomes:
             for case in outcome.cases:
-                if case.case_id is not None and case.status in ("stored", "updated"):
+                if case.case_id is not None and case.status in ("stored", "updated", "present"):
                     run.add_link(
                         text=case.title or outcome.name,
                         url_name="cases:detail",
@@ -137,7 +144,12 @@ def register() -> None:
             options=CaseImportOptions,
             upload_url="cases:import",
             upload_label="事例を取り込む",
-            count_labels={"new": "登録", "changed": "更新", "failed": "失敗したファイル"},
+            count_labels={
+                "new": "登録",
+                "changed": "更新",
+                "present": "登録済み",
+                "failed": "失敗したファイル",
+            },
             progress_unit="ファイル",
         )
     )

@@ -82,15 +82,18 @@ class Case(TimeStampedModel):
                 condition=Q(visibility="public") | Q(owner__isnull=False),
                 name="case_owner_required_for_organization_visibility",
             ),
+            # A 事例No. names one case per owner and visibility: another 団体 may hold
+            # its own case under the same number (an import never takes theirs over).
+            # Two constraints, as owner is NULL for the seed library (nulls distinct).
             models.UniqueConstraint(
-                fields=["case_no"],
-                condition=Q(visibility="public") & ~Q(case_no=""),
-                name="case_public_case_no_unique",
+                fields=["owner", "visibility", "case_no"],
+                condition=Q(owner__isnull=False) & ~Q(case_no=""),
+                name="case_owner_case_no_unique",
             ),
             models.UniqueConstraint(
-                fields=["owner", "case_no"],
-                condition=Q(visibility="organization") & ~Q(case_no=""),
-                name="case_owner_case_no_unique",
+                fields=["visibility", "case_no"],
+                condition=Q(owner__isnull=True) & ~Q(case_no=""),
+                name="case_system_case_no_unique",
             ),
         ]
         indexes = [models.Index(fields=["visibility", "owner"])]

@@ -1,11 +1,19 @@
 """Writes of the case library: importing case documents.
 
 Each file is imported in its own transaction and ends in one outcome: 登録
-(stored), 更新 (updated: same 事例No., else same source file, in the same
-scope), 変更なし (unchanged: same content hash) or 失敗 (failed: the file is
-reported with a Japanese reason and nothing of it is kept). One broken file
-never stops the others. The scope of "same" is the visibility: 公開 cases are
-one library shared by every 団体; 団体内 cases belong to their owner 団体.
+(stored), 更新 (updated: same 事例No., else same source file, among the
+importer's own cases), 変更なし (unchanged: same content hash), 登録済み
+(present: a 公開 case of another 団体 or of the seed library has exactly this
+content; nothing is stored) or 失敗 (failed: the file is reported with a
+Japanese reason and nothing of it is kept). One broken file never stops the
+others.
+
+An import only ever changes the importer's own cases (same owner, same
+visibility; the seed library's cases belong to the system actor, owner None).
+A 公開 case of another 団体 with the same 事例No. or file name is never
+updated: different content becomes the importer's own case (issue 16: seed #3
+was overwritten and its owner's audit never showed it). Every change is
+audited under the case's owner.
 
 Who imports: a web user with DX推進担当 or システム管理者 (their 団体 owns what
 they import), the command line for one 団体 (``import_cases --organization``:
@@ -43,13 +51,16 @@ from hagukumi.orgs.models import Organization
 
 # Who may import case documents in their 団体 (the command line holds both).
 IMPORT_ROLES = (Role.DX_OFFICE, Role.SYSTEM_ADMIN)
-Status = Literal["stored", "updated", "unchanged", "failed"]
+Status = Literal["stored", "updated", "unchanged", "present", "failed"]
 STATUS_LABELS: dict[str, str] = {
     "stored": "登録",
     "updated": "更新",
     "unchanged": "変更なし",
+    "present": "登録済み",
     "failed": "失敗",
 }
+# Shown in a report only when some case had it (older reports read the same).
+_OPTIONAL_STATUSES = frozenset({"present"})
 VISIBILITY_INPUTS: dict[str, str] = {
     "公開": Visibility.PUBLIC,
     "public": Visibility.PUBLIC,
@@ -85,9 +96,10 @@ class FileOutcome:
         if self.error:
             return "failed"
         statuses = {case.status for case in self.cases}
-        if "stored" in statuses:
-            return "stored"
-        return "updated" if "updated" in statuses else "unchanged"
+        for status in ("stored", "updated", "unchanged"):
+            if status in statuses:
+                return status
+        return "present" if statuses else "unchanged"
 
     def line(self, *, dry_run: bool = False) -> str:
         """One line for the report: 「登録: 000_….txt「北海道職員の…」」."""
@@ -97,10 +109,14 @@ class FileOutcome:
         if len(self.cases) == 1:
             case = self.cases[0]
             return f"{prefix}{STATUS_LABELS[case.status]}: {self.name}「{case.title}」"
-        counts = {status: 0 for status in ("stored", "updated", "unchanged")}
+        counts = {status: 0 for status in ("stored", "updated", "unchanged", "present")}
         for case in self.cases:
             counts[case.status] += 1
-        summary = " / ".join(f"{STATUS_LABELS[s]} {n}件" for s, n in counts.items())
+        summary = " / ".join(
+            f"{STATUS_LABELS[s]} {n}件"
+            for s, n in counts.items()
+            if n or s not in _OPTIONAL_STATUSES
+        )
         return (
             f"{prefix}{STATUS_LABELS[self.status]}: {self.name}（{len(self.cases)}件: {summary}）"
         )
@@ -127,7 +143,11 @@ class CaseImportReport:
         lines.append(
             ("（試行・保存していません）" if self.dry_run else "")
             + "合計: "
-            + " / ".join(f"{STATUS_LABELS[s]} {n}件" for s, n in counts.items())
+            + " / ".join(
+                f"{STATUS_LABELS[s]} {n}件"
+                for s, n in counts.items()
+                if n or s not in _OPTIONAL_STATUSES
+            )
         )
         return lines
 
@@ -264,11 +284,21 @@ def _check_scope(*, visibility: str, actor: Actor) -> None:
         )
 
 
-def _scope(visibility: str, owner: Organization | None) -> QuerySet[Case]:
+def _own_cases(visibility: str, owner: Organization | None) -> QuerySet[Case]:
+    """The cases an import may update: the importer's own (the system's: no owner)."""
     cases = Case.objects.filter(visibility=visibility)
-    if visibility == Visibility.ORGANIZATION:
-        cases = cases.filter(owner=owner)
-    return cases
+    return cases.filter(owner=owner) if owner is not None else cases.filter(owner__isnull=True)
+
+
+def _present_elsewhere(document: CaseDocument, visibility: str) -> Case | None:
+    """A 公開 case (another 団体's or the seed library's) with exactly this content."""
+    if visibility != Visibility.PUBLIC:
+        return None
+    return (
+        Case.objects.filter(visibility=Visibility.PUBLIC, content_hash=document.content_hash)
+        .order_by("id")
+        .first()
+    )
 
 
 def _existing(
@@ -304,13 +334,19 @@ def _import_document(
         if document.label:
             raise CaseDocumentError(exc.message, extra={"label": document.label}) from exc
         raise
-    scope = _scope(visibility, owner)
-    case = _existing(document, metadata, source_file=source_file, scope=scope)
+    case = _existing(
+        document, metadata, source_file=source_file, scope=_own_cases(visibility, owner)
+    )
     if case is not None and case.content_hash == document.content_hash:
         return CaseOutcome("unchanged", title=case.title, case_id=case.pk, label=document.label)
+    if case is None:
+        present = _present_elsewhere(document, visibility)
+        if present is not None:
+            return CaseOutcome(
+                "present", title=present.title, case_id=present.pk, label=document.label
+            )
     status: Status = "stored" if case is None else "updated"
-    case = case or Case(visibility=visibility)
-    case.owner = owner if owner is not None else case.owner
+    case = case or Case(visibility=visibility, owner=owner)
     for name in (
         "case_no",
         "title",
@@ -341,7 +377,7 @@ def _import_document(
         actor=actor,
         action=AuditEvent.Action.CREATE if status == "stored" else AuditEvent.Action.UPDATE,
         target=case,
-        organization=owner,
+        organization=case.owner,  # the owner's audit shows every change to its cases
         detail={"source_file": source_file, "visibility": visibility, "import": True},
     )
     return CaseOutcome(status, title=case.title, case_id=case.pk, label=document.label)

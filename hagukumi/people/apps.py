@@ -24,6 +24,11 @@ class PeopleConfig(AppConfig):
                 "people-qualifications", "資格", QUALIFICATION_COLUMNS, "import_qualifications"
             )
         )
+        from hagukumi.people.transfer_import import transfer_columns
+
+        register_importer(
+            ImporterSpec("people-transfers", "人事異動", transfer_columns, "import_transfers")
+        )
         register_usage_checker("people-designations", designations_using)
         from hagukumi.people import metrics, panels, unit_occupants
 
@@ -35,7 +40,13 @@ class PeopleConfig(AppConfig):
     def _register_navigation(self) -> None:
         from hagukumi.core.models import Role
         from hagukumi.core.registries import NavItem, register_nav_item
-        from hagukumi.people.roles import EVERY_ROLE, PEOPLE_ROLES, ROSTER_ROLES, SEARCH_ROLES
+        from hagukumi.people.roles import (
+            ASSIGNMENT_ROLES,
+            EVERY_ROLE,
+            PEOPLE_ROLES,
+            ROSTER_ROLES,
+            SEARCH_ROLES,
+        )
 
         searchers = frozenset(SEARCH_ROLES)
         for item in (
@@ -61,6 +72,13 @@ class PeopleConfig(AppConfig):
                 "people:challenges",
                 24,
                 frozenset(PEOPLE_ROLES),
+            ),
+            NavItem(
+                "people-assignments",
+                "異動・任用の記録",
+                "people:assignments",
+                26,
+                frozenset(ASSIGNMENT_ROLES),
             ),
             # Every user of the 団体 may see whom to ask (issue [職員] leader directory).
             NavItem(

@@ -1,9 +1,10 @@
 """The people imports as ImportJob kinds (hagukumi.core.jobs): web uploads and the CLI.
 
-Two kinds share the "people" lane (one roster or qualification import per 団体
-at a time): `people.staff` (職員名簿, always a dry run first from the web) and
-`people.qualifications`. Their options are typed (`StaffImportOptions`,
-`QualificationImportOptions`). Who runs a job is core's `job_actor`: an inline
+Three kinds share the "people" lane (one roster, qualification or 異動 import
+per 団体 at a time): `people.staff` (職員名簿, always a dry run first from the
+web), `people.qualifications` and `people.transfers` (人事異動, dry run first).
+Their options are typed (`StaffImportOptions`, `QualificationImportOptions`,
+`TransferImportOptions`). Who runs a job is core's `job_actor`: an inline
 (command-line) job as `Actor.command_line`, a web job as its uploader, whose
 roles are checked again when it runs; options never grant rights.
 
@@ -23,15 +24,17 @@ from django.utils import timezone
 
 from hagukumi.core.jobs import JobKind, JobOptions, JobRun, register_job_kind
 from hagukumi.core.tabular_import import ImportSummary
-from hagukumi.people.roles import ROSTER_ROLES
+from hagukumi.people.roles import ASSIGNMENT_ROLES, ROSTER_ROLES
 from hagukumi.people.roster_import import (
     mass_retirement_of,
     qualifications_import,
     staff_import,
 )
+from hagukumi.people.transfer_import import TransferSummary, transfer_import
 
 STAFF_KIND = "people.staff"
 QUALIFICATIONS_KIND = "people.qualifications"
+TRANSFERS_KIND = "people.transfers"
 PEOPLE_JOB_KINDS = (STAFF_KIND, QUALIFICATIONS_KIND)
 LANE = "people"
 LABEL = "職員データ取込"
@@ -94,6 +97,22 @@ def run_qualifications_import(run: JobRun) -> ImportSummary:
     )
 
 
+@dataclass(frozen=True)
+class TransferImportOptions(JobOptions):
+    """人事異動: each row carries its own 発令日; nothing to choose beyond the dry run."""
+
+
+def run_transfer_import(run: JobRun) -> TransferSummary:
+    return transfer_import(
+        actor=run.actor,
+        organization=run.organization,
+        source=run.source,
+        filename=run.filename,
+        dry_run=run.options.dry_run,
+        progress=run.progress,
+    )
+
+
 def register() -> None:
     """Add the people kinds to core's registry (PeopleConfig.ready())."""
     roles = frozenset(ROSTER_ROLES)
@@ -119,5 +138,19 @@ def register() -> None:
             run=run_qualifications_import,
             roles=roles,
             options=QualificationImportOptions,
+        )
+    )
+    register_job_kind(
+        JobKind(
+            kind=TRANSFERS_KIND,
+            lane=LANE,
+            label=LABEL,
+            run=run_transfer_import,
+            roles=frozenset(ASSIGNMENT_ROLES),
+            options=TransferImportOptions,
+            dry_run_first=True,
+            upload_url="people:transfers_upload",
+            upload_label="人事異動の取込",
+            count_labels={"new": "発令"},
         )
     )

@@ -21,3 +21,5 @@ WIDE_ROLES: tuple[str, ...] = (Role.HR, Role.DX_OFFICE)
 POSTING_ROLES: tuple[str, ...] = (Role.HR, Role.DX_OFFICE)
 # Who uploads the roster and the qualification list (ImportJob) and sees its jobs.
 ROSTER_ROLES: tuple[str, ...] = (Role.HR,)
+# Who keeps 異動歴 (corrections, the 異動 import) and runs the 4月1日 switch (issue 13).
+ASSIGNMENT_ROLES: tuple[str, ...] = (Role.HR,)

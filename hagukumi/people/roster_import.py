@@ -23,8 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
-from django.db.models import Model
 from django.utils import timezone
 
 from hagukumi.core.access import require_role
@@ -51,6 +49,8 @@ from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of, format_fiscal_year
 from hagukumi.orgs.models import Organization, Unit
 from hagukumi.orgs.selectors import units_valid_in
+from hagukumi.people.bulk_insert import BULK
+from hagukumi.people.bulk_insert import bulk_insert as _insert
 from hagukumi.people.code_lists import all_code_values
 from hagukumi.people.models import (
     EMPLOYMENT_FIXED_TERM,
@@ -63,10 +63,15 @@ from hagukumi.people.models import (
     StaffQualification,
 )
 from hagukumi.people.qualification_dates import qualification_date_problem
+from hagukumi.people.search_keys import staff_search_key
+from hagukumi.people.services.assignments import (
+    AssignmentMove,
+    AssignmentRetirement,
+    assignments_write,
+)
 
 STAFF_LABEL = "職員"
 QUALIFICATION_LABEL = "職員の資格"
-BULK = 2000
 
 # 特定部門 also accepted without the circled number (企画・計画 for ①企画・計画);
 # the canonical label comes last so that exports (dict of pairs) show it.
@@ -135,15 +140,6 @@ _LABELS = {
     "career_model": dict(CareerModel.choices),
     "special_department": dict(SpecialDepartment.choices),
 }
-
-
-def staff_search_key(staff: Staff, *, career_intent: str | None = None) -> str:
-    """The matching form of 氏名, カナ and キャリア志向 (core.japanese_text.normalize).
-
-    `career_intent`: the new キャリア志向 when it is about to change.
-    """
-    intent = staff.career_intent if career_intent is None else career_intent
-    return "\n".join(normalize(part) for part in (staff.name, staff.name_kana, intent) if part)
 
 
 def _zero_key(number: str) -> str:
@@ -344,28 +340,13 @@ class _StaffImport:
                 staff.pk = ids[staff.number]
         for fields, group in self.updates.items():
             Staff.objects.bulk_update(group, [*fields.split(","), "updated_at"], batch_size=BULK)
-        assignments = [
-            Assignment(staff=s, unit=u, position=s.position, grade=s.grade, starts_on=start)
-            for s, u in self.creates
+        # 異動歴 through people's one writer (services.assignments): new staff start
+        # on the date, a change of 所属/職位/級 closes the open period the day before.
+        moves = [
+            AssignmentMove(staff=s, unit=u, position=s.position, grade=s.grade, starts_on=start)
+            for s, u in [*self.creates, *self.assignment_changes]
         ]
-        closing: list[Assignment] = []
-        replaced: list[int] = []
-        for staff, unit in self.assignment_changes:
-            current = self.current.get(staff.pk)
-            if current is not None and current.starts_on >= start:
-                replaced.append(current.pk)  # same (or later) start: the file wins
-            elif current is not None:
-                current.ends_on = day_before
-                closing.append(current)
-            assignments.append(
-                Assignment(
-                    staff=staff,
-                    unit=unit,
-                    position=staff.position,
-                    grade=staff.grade,
-                    starts_on=start,
-                )
-            )
+        retirements: list[AssignmentRetirement] = []
         if self.retire_missing:
             retiring = [
                 s
@@ -377,69 +358,14 @@ class _StaffImport:
                 raise ApplicationError(mass.refusal)
             for staff in retiring:
                 staff.retired_on = day_before
-                current = self.current.get(staff.pk)
-                if current is not None and current.starts_on <= day_before:
-                    current.ends_on = day_before
-                    closing.append(current)
-                elif current is not None:
-                    replaced.append(current.pk)
+                retirements.append(AssignmentRetirement(staff=staff, last_day=day_before))
                 summary.add(
                     "retiring",
                     key=f"{staff.number} {staff.name}",
                     changes={"retired_on": (None, day_before)},
                 )
             Staff.objects.bulk_update(retiring, ["retired_on", "updated_at"], batch_size=BULK)
-        if replaced:
-            for i in range(0, len(replaced), BULK):
-                Assignment.objects.filter(pk__in=replaced[i : i + BULK]).delete()
-        Assignment.objects.bulk_update(closing, ["ends_on", "updated_at"], batch_size=BULK)
-        _insert(Assignment, assignments)
-
-
-def _insert(model: type[Model], objects: list[Any]) -> None:
-    """INSERT many rows with executemany: Django's bulk_create prepares every value
-    through the field API, which was a third of a 50,000-row import (bench/import_roster.py).
-    Values are adapted the same way (dates, aware datetimes); primary keys are not read back.
-    """
-    if not objects:
-        return
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    ops = connection.ops
-    adapters: list[Any] = []
-    for f in fields:
-        internal = f.get_internal_type()
-        if internal == "DateTimeField":
-            adapters.append(ops.adapt_datetimefield_value)
-        elif internal == "DateField":
-            adapters.append(ops.adapt_datefield_value)
-        else:
-            adapters.append(None)
-    names = [f.attname for f in fields]
-    auto = {
-        f.attname
-        for f in fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    }
-    rows = []
-    for obj in objects:
-        for name in auto:
-            setattr(obj, name, now)
-        rows.append(
-            tuple(
-                adapt(getattr(obj, name)) if adapt is not None else getattr(obj, name)
-                for name, adapt in zip(names, adapters, strict=True)
-            )
-        )
-    table = ops.quote_name(model._meta.db_table)
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BULK):
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
-                rows[start : start + BULK],
-            )
+        assignments_write(moves=moves, retirements=retirements, current=self.current)
 
 
 def _require_hr(actor: Actor, organization: Organization) -> None:

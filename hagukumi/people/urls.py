@@ -26,4 +26,12 @@ urlpatterns = [
         "applications/<int:pk>/opinion/", views.application_opinion_view, name="application_opinion"
     ),
     path("applications/<int:pk>/decide/", views.application_decide_view, name="application_decide"),
+    # 異動・任用の記録 (issue 13)
+    path("assignments/", views.assignments_view, name="assignments"),
+    path("<int:pk>/assignments/", views.staff_assignments_view, name="staff_assignments"),
+    path("assignments/<int:pk>/edit/", views.assignment_edit_view, name="assignment_edit"),
+    path("transfers/", views.transfers_upload_view, name="transfers_upload"),
+    path("transfers/template/", views.transfers_template_view, name="transfers_template"),
+    path("fiscal-year/", views.fiscal_year_view, name="fiscal_year"),
+    path("fiscal-year/switch/", views.fiscal_year_switch_view, name="fiscal_year_switch"),
 ]

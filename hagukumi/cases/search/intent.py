@@ -174,6 +174,13 @@ def query_intent(terms: Sequence[str]) -> QueryIntent:
             prefectures.add(PREFECTURE_CODES[term])
             words.add(term)
             labels.append(term)
+    if PREFECTURE in kinds and kinds & _LOCAL:
+        # 「県と市町村で…」「県が市町村を支援…」: a relation between kinds, not a filter;
+        # the words stay ordinary content words.
+        kind_words = {term for term in words if term in KIND_WORDS}
+        words -= kind_words
+        labels = [label for label in labels if label not in kind_words]
+        kinds = set()
     return QueryIntent(
         kinds=frozenset(kinds),
         prefectures=frozenset(prefectures),

@@ -48,8 +48,8 @@ MAX_PHRASE_TERMS = 8
 FRAME_WEIGHT = 0.15
 INTENT_WEIGHT = 0.3
 INTENT_TERMS_LIGHT = True  # False: intent words score as ordinary words (before #15)
-# Index terms (normalised forms) of words that phrase a request: 「…の事例を知りたい」,
-# 「…しているところはどこか」, 「…の方法を教えてください」.
+# Words that phrase a request: 「…の事例を知りたい」, 「…しているところはどこか」,
+# 「…の方法を教えてください」 (compared as query terms: ``_frame_terms``).
 FRAME_WORDS = frozenset(
     {
         "事例",
@@ -79,9 +79,19 @@ FRAME_WORDS = frozenset(
         "考える",
         "下さる",
         "欲しい",
+        "工夫",
+        "仕組み",
+        "状況",
+        "具体",
     }
 )
 _CHUNK_BREAK = re.compile(r"[\s、。，．,.・「」『』（）()【】［］\[\]!?！？:：;；/／]+")
+
+
+@lru_cache(maxsize=4)
+def _frame_terms(words: frozenset[str]) -> frozenset[str]:
+    """The query terms of ``FRAME_WORDS`` (仕組み is the term 仕組ミ)."""
+    return frozenset(term for word in words for term in query_terms(word)) | words
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +175,8 @@ def _parse(text: str) -> QueryPlan:
     weight_of: dict[str, float] = {}
     if len(main) >= 3:
         weight_of.update((raw, LIGHT_WEIGHT) for raw in main if pos_of.get(raw, "") in _LIGHT_POS)
-    weight_of.update((raw, FRAME_WEIGHT) for raw in main if raw in FRAME_WORDS)
+    frame = _frame_terms(FRAME_WORDS)
+    weight_of.update((raw, FRAME_WEIGHT) for raw in main if raw in frame)
     if INTENT_TERMS_LIGHT:
         weight_of.update((raw, INTENT_WEIGHT) for raw in main if raw in intent.words)
     if len(weight_of) == len(main):  # nothing else: the intent words are the subject

@@ -51,7 +51,9 @@ FIELD_WEIGHTS = {"title": 3.0, "meta": 1.5, "body": 1.0}
 LENGTH_B = {"title": 0.5, "meta": 0.5, "body": 0.75}
 COVERAGE_FLOOR = 0.3
 LONG_QUERY_GROUPS = 4
-IDF_POWER = 1.0
+IDF_POWER = 0.0
+WEAK_SHARE = 1.0  # long question: a word held by more than this share of cases is weak
+WEAK_WEIGHT = 1.0
 PROXIMITY_WEIGHT = 0.3
 PROXIMITY_SPAN = 8.0
 PRIOR_ONE_WORD = 1.0
@@ -107,12 +109,20 @@ def rank_cases(
     for qt in plan.terms:
         if qt.group < group_count and group_idf[qt.group] == 0.0:
             group_idf[qt.group] = max(idfs[qt.term], 1e-6)
+    counted = [True] * group_count  # groups that count towards coverage
     if plan.groups >= LONG_QUERY_GROUPS:
         top = max(group_idf)
+        weak_idf = idf(int(WEAK_SHARE * n), n)
+        weak = [value <= weak_idf for value in group_idf]
+        if not all(weak):
+            counted = [not w for w in weak]
         for term, term_groups in groups.items():
             heavy = [g for g in term_groups if g < group_count]
             if heavy:
-                weights[term] *= max((group_idf[g] / top) ** IDF_POWER for g in heavy)
+                scale = max((group_idf[g] / top) ** IDF_POWER for g in heavy)
+                if all(weak[g] for g in heavy):
+                    scale *= WEAK_WEIGHT
+                weights[term] *= scale
     rows = list(rows)
     # Phrases score like one more term. Their df is counted in the candidate units:
     # every case holding a phrase holds its terms, so when the candidates are all the
@@ -134,7 +144,8 @@ def rank_cases(
             units.meta = row
         else:
             units.body.append(row)
-    total_idf = sum(group_idf) or 1.0
+    total_idf = sum(v for v, c in zip(group_idf, counted, strict=True) if c) or 1.0
+    total_counted = sum(counted) or 1
     counter = _TermCounter(weights, phrases, average_lengths)
     proximity = _Proximity(plan, group_count) if plan.groups >= 2 else None
     factors = _CaseFactors(plan, profiles or {})
@@ -156,9 +167,9 @@ def rank_cases(
                     covered |= groups[term]
             covered = {g for g in covered if g < group_count}
             if COVERAGE_BY_IDF:
-                coverage = sum(group_idf[g] for g in covered) / total_idf
+                coverage = sum(group_idf[g] for g in covered if counted[g]) / total_idf
             else:
-                coverage = len(covered) / group_count
+                coverage = sum(counted[g] for g in covered) / total_counted
             score = bm25 * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage)
             near = proximity.factor(body) if proximity is not None and body else 1.0
             score *= near

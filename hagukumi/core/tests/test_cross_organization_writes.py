@@ -19,7 +19,7 @@ write actions (登録/更新/削除/取込) are the same before and after.
 
 A URL with parameters and no kwargs builder fails here (as in the route matrix), so
 each new URL joins the matrix. One world per module (a module-scoped atomic block,
-rolled back at the end); each route runs in its own savepoint.
+rolled back at the end); each route's test runs in a savepoint of it (pytest-django).
 """
 
 from __future__ import annotations
@@ -48,6 +48,10 @@ from hagukumi.core.tests.test_route_matrix import (
 )
 from hagukumi.orgs.tests.factories import OrganizationFactory, UnitFactory
 from hagukumi.people.tests.factories import StaffFactory
+
+# The database marker makes pytest-django set up the test database and run each test in
+# a savepoint of the module's block (undone after the test).
+pytestmark = pytest.mark.django_db
 
 OBJECT_ROUTES = [route for route in ROUTES if route.has_parameters]
 ALL_ROLES = "every_role"
@@ -84,8 +88,6 @@ def _user_of(organization: Any, roles: list[str]) -> Any:
     for role in roles:
         unit = UnitFactory(organization=organization) if role == Role.UNIT_HEAD else None
         MembershipFactory(user=user, organization=organization, role=role, unit=unit)
-    if Role.STAFF in roles:
-        StaffFactory(organization=organization, user=user)
     return user
 
 
@@ -138,17 +140,6 @@ def _build_world() -> CrossWorld:
     return CrossWorld(
         route_world=world, urls=urls, build_errors=errors, insider=insider, outsiders=outsiders
     )
-
-
-@pytest.fixture
-def in_savepoint(cross_world: CrossWorld, django_db_blocker: Any) -> Iterator[CrossWorld]:
-    """Each route's requests inside a savepoint of the module's block, undone afterwards."""
-    with django_db_blocker.unblock():
-        savepoint = transaction.savepoint()
-        try:
-            yield cross_world
-        finally:
-            transaction.savepoint_rollback(savepoint)
 
 
 def _watched_models() -> list[Any]:
@@ -243,8 +234,8 @@ def test_the_matrix_covers_object_urls_of_every_app() -> None:
 
 
 @pytest.mark.parametrize("route", OBJECT_ROUTES, ids=[r.name for r in OBJECT_ROUTES])
-def test_another_organization_cannot_write(route: Route, in_savepoint: CrossWorld) -> None:
-    world = in_savepoint
+def test_another_organization_cannot_write(route: Route, cross_world: CrossWorld) -> None:
+    world = cross_world
     builders, shared = route_kwargs_builders()
     if route.name not in builders:
         pytest.fail(

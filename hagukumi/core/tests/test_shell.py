@@ -249,7 +249,8 @@ def test_home_page_shows_organization_year_roles_and_menu(client, db: None) -> N
     assert "年度 (" in html
     assert "システム管理者" in html
     assert f'href="{reverse("core:audit")}"' in html
-    assert "準備中" in html
+    # Both tasks of the システム管理者 are built (監査ログ, 利用者と役割 of issue 13).
+    assert f'href="{reverse("accounts:users")}"' in html
 
 
 def test_base_layout_loads_only_local_assets(client, db: None) -> None:  # type: ignore[no-untyped-def]

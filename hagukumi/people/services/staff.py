@@ -21,7 +21,7 @@ from hagukumi.core.models import AuditEvent, Role, User
 from hagukumi.core.tenancy import Actor
 from hagukumi.people.models import Qualification, Staff, StaffQualification
 from hagukumi.people.qualification_dates import qualification_date_problem
-from hagukumi.people.roster_import import staff_search_key
+from hagukumi.people.search_keys import staff_search_key
 from hagukumi.people.selectors.access import access_staff_by_id
 from hagukumi.people.visibility import FieldGroup, staff_editable_groups
 

@@ -6,6 +6,7 @@
 - `directory`: the DX推進リーダー名簿
 - `designations`: the list of designations within reach
 - `challenges`: 庁内公募 / ジョブチャレンジ and their applications
+- `assignments`: 異動・任用の記録 (異動歴 and corrections, 人事異動 upload, the 4月1日 switch)
 
 Thin: parse the form or query string, call one selector/service, render. Who
 sees which field is decided by hagukumi.people.visibility through the
@@ -16,6 +17,15 @@ Where the request came from (IP, browser, path) reaches the audit log through
 core's AuditContextMiddleware; views never pass `request` to a service.
 """
 
+from hagukumi.people.views.assignments import (
+    assignment_edit_view,
+    assignments_view,
+    fiscal_year_switch_view,
+    fiscal_year_view,
+    staff_assignments_view,
+    transfers_template_view,
+    transfers_upload_view,
+)
 from hagukumi.people.views.challenges import (
     application_decide_view,
     application_opinion_view,
@@ -35,16 +45,23 @@ __all__ = [
     "application_decide_view",
     "application_opinion_view",
     "application_withdraw_view",
+    "assignment_edit_view",
+    "assignments_view",
     "challenge_apply_view",
     "challenge_detail_view",
     "challenge_new_view",
     "challenges_view",
     "designations_view",
+    "fiscal_year_switch_view",
+    "fiscal_year_view",
     "leaders_view",
     "my_profile_view",
     "roster_template_view",
     "roster_upload_view",
     "search_export_view",
     "search_view",
+    "staff_assignments_view",
     "staff_detail_view",
+    "transfers_template_view",
+    "transfers_upload_view",
 ]
