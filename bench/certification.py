@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import random
 import resource
@@ -419,13 +420,21 @@ def _engine_meets(world: dict[str, Any]) -> tuple[set[str], int]:
 
 
 def _median(run: Any, repeat: int) -> tuple[float, Any]:
+    """Median of `repeat` timed runs after a warm-up. Like `timeit`, the garbage collector
+    is paused while timing (both sides alike), so a collection of the objects the build
+    left behind is not charged to whichever side happens to trigger it."""
     run()  # warm-up: imports, caches, the planner's statistics
     times = []
     result = None
     for _ in range(repeat):
-        started = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - started)
+        gc.collect()
+        gc.disable()
+        try:
+            started = time.perf_counter()
+            result = run()
+            times.append(time.perf_counter() - started)
+        finally:
+            gc.enable()
     return statistics.median(times), result
 
 

@@ -31,3 +31,6 @@ READER_ROLES: tuple[str, ...] = (
 )
 # 修了証 pages (HTML, PDF, Open Badges): 職員 own, 所属長 own unit and below, the 団体 (DX, HR).
 CERTIFICATE_ROLES: tuple[str, ...] = (Role.DX_OFFICE, Role.HR, Role.UNIT_HEAD, Role.STAFF)
+# The assessment form page (本人 / 上司 / 事務局): whoever may see the staff member;
+# who may answer which kind is decided per kind (`selectors.sheets.assessment_form`).
+ASSESSMENT_FORM_ROLES: tuple[str, ...] = (Role.DX_OFFICE, Role.HR, Role.UNIT_HEAD, Role.STAFF)

@@ -7,6 +7,16 @@ from hagukumi.assessments import views
 app_name = "assessments"
 
 urlpatterns = [
+    path("", views.sheet_list_view, name="sheets"),
+    path("sheets/<int:pk>/", views.sheet_detail_view, name="sheet"),
+    path(
+        "windows/<int:window_pk>/staff/<int:staff_pk>/<str:kind>/",
+        views.assessment_form_view,
+        name="assessment_form",
+    ),
+    path("windows/<int:window_pk>/heatmap/", views.heatmap_view, name="heatmap"),
+    path("candidates/", views.candidates_view, name="candidates"),
+    path("candidates/certify/", views.certify_view, name="certify"),
     path("certificates/<int:pk>/", views.certificate_view, name="certificate"),
     path("certificates/<int:pk>/pdf/", views.certificate_pdf_view, name="certificate_pdf"),
     path(

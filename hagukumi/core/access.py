@@ -97,6 +97,13 @@ def access_organization_object(
         raise AccessDenied() from exc
 
 
+def acting_organization_id(actor: Actor) -> int:
+    """The id of the actor's active 団体; AccessDenied when it has none (nobody to serve)."""
+    if actor is None or actor.organization_id is None:
+        raise AccessDenied()
+    return int(actor.organization_id)
+
+
 def scope_to_organization(
     actor: Actor,
     queryset: QuerySet[M] | Manager[M],

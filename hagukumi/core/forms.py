@@ -125,7 +125,7 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
 
     def clean(self) -> dict[str, Any]:
         """Also refuse keeping the current one (a one-time password must really change)."""
-        cleaned: dict[str, Any] = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         new_password = cleaned.get("new_password1")
         if new_password and new_password == cleaned.get("old_password"):
             self.add_error(

@@ -8,7 +8,9 @@ once the job has ended; without JavaScript, the 「最新の状態を表示」 l
 reloads the page. `core:job_confirm` (POST) queues the real run of a
 successful dry run and goes to its page; a dry run that asked for a second
 step (a mass change) is confirmed only with its checkbox ticked
-(`acknowledge=yes`, checked again by `job_confirm`).
+(`acknowledge=yes`, checked again by `job_confirm`). `core:job_rerun` (POST,
+「もう一度実行する」) queues a failed job again from its kept file (a job whose
+worker died is failed within a minute, `core.jobs.STALE_AFTER`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from django.views.decorators.http import require_GET
 
 from hagukumi.core.access import role_required
 from hagukumi.core.errors import ApplicationError
-from hagukumi.core.jobs import JobPage, access_import_job_by_id, job_confirm, job_page
+from hagukumi.core.jobs import (
+    JobPage,
+    access_import_job_by_id,
+    job_confirm,
+    job_page,
+    job_rerun,
+)
 from hagukumi.core.web import actor_of, htmx_target, is_htmx
 
 # The id of the status panel htmx swaps (core/partials/job_status.html).
@@ -77,3 +85,19 @@ def job_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("core:job", pk=job.pk)
     messages.info(request, "取込を受け付けました。順番が来ると実行します。")
     return redirect("core:job", pk=follow.pk)
+
+
+@role_required()
+def job_rerun_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """「もう一度実行する」: queue a failed job again from its kept file (POST only)."""
+    actor = actor_of(request)
+    job = access_import_job_by_id(actor=actor, job_id=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        again = job_rerun(actor=actor, job=job)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("core:job", pk=job.pk)
+    messages.info(request, "もう一度実行するよう受け付けました。順番が来ると実行します。")
+    return redirect("core:job", pk=again.pk)

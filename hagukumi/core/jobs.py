@@ -121,10 +121,24 @@ logger = logging.getLogger(__name__)
 
 Status = ImportJob.Status
 ProgressCallback = Callable[[int, int | None], None]
-# Upper bound between heartbeats of a running job; older ones are reaped as 失敗.
-STALE_AFTER = dt.timedelta(minutes=15)
-# A dry run's file waits this long for 「取り込む」.
+# A running job beats every HEARTBEAT_SECONDS (a thread of its worker, so a long write
+# phase beats too); one silent for STALE_AFTER has lost its worker and is failed
+# (issue 16: a killed import blocked its 団体's lane for 15 minutes).
+HEARTBEAT_SECONDS = 5.0
+STALE_AFTER = dt.timedelta(seconds=60)
+# A dry run's file waits this long for 「取り込む」, a failed job's for 「もう一度実行する」.
 DRY_RUN_FILE_TTL = dt.timedelta(hours=24)
+MESSAGE_WORKER_GONE = (
+    "取込処理が中断されました（処理していたプロセスが停止しました）。もう一度実行できます。"
+)
+MESSAGE_WORKER_GONE_INLINE = (
+    "取込処理が中断されました（処理していたプロセスが停止しました）。何も変更していません。"
+)
+# Test-only (the kill test, core/tests/test_job_kill.py): a job stops inside its write
+# transaction once it has applied this many rows, and writes the marker file named
+# by HAGUKUMI_TEST_JOB_STALL_MARKER, so the test can kill its worker there.
+STALL_AFTER_ROWS_ENV = "HAGUKUMI_TEST_JOB_STALL_AFTER_ROWS"
+STALL_MARKER_ENV = "HAGUKUMI_TEST_JOB_STALL_MARKER"
 PROGRESS_INTERVAL_SECONDS = 1.0
 EXIT_BUSY = 3
 # Outcome kinds every tabular import counts (core.tabular_import.KIND_LABELS), in page order.
@@ -721,6 +735,54 @@ def job_confirm(*, job: ImportJob, actor: Actor, acknowledged: bool = False) -> 
     return follow
 
 
+def job_can_rerun(job: ImportJob) -> bool:
+    """A failed job whose file is still kept: 「もう一度実行する」 may queue it again."""
+    return bool(
+        job.status == Status.FAILED
+        and not job.inline
+        and job.file_path
+        and os.path.exists(job.file_path)
+    )
+
+
+def job_rerun(*, job: ImportJob, actor: Actor) -> ImportJob:
+    """「もう一度実行する」: queue a failed job again from its kept file, same options.
+
+    For a job whose worker died (or that failed for a reason since put right). The
+    web actor needs a role of the kind in the job's 団体 (AccessDenied); the new
+    job is theirs and the file moves on to it (a failed job is re-run once).
+    """
+    spec = job_kind(job.kind)
+    if actor.organization_id != job.organization_id:
+        raise AccessDenied()
+    _require_kind_access(actor, spec)
+    if not job_can_rerun(job):
+        raise ApplicationError(
+            "この取込はもう一度実行できません（ファイルの保存期限が過ぎたか、"
+            "すでに実行しました）。もう一度ファイルを選んでください。"
+        )
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not job_can_rerun(locked):
+            raise ApplicationError(
+                "この取込はもう一度実行できません。もう一度ファイルを選んでください。"
+            )
+        again = ImportJob.objects.create(
+            organization_id=locked.organization_id,
+            kind=locked.kind,
+            lane=locked.lane,
+            options=dict(locked.options),
+            filename=locked.filename,
+            file_path=locked.file_path,
+            created_by=actor.user,
+            confirmed_from=locked.confirmed_from,
+        )
+        locked.file_path = ""
+        locked.save(update_fields=["file_path", "updated_at"])
+    job.file_path = ""
+    return again
+
+
 def job_run_inline(
     *,
     organization: Any,
@@ -769,11 +831,15 @@ def job_run_inline(
 
 
 def _running_in_lane(organization: Any, lane: str) -> ImportJob | None:
-    return (
+    """The job running in the lane; one whose worker is gone is failed, freeing the lane."""
+    running = (
         ImportJob.objects.select_related("organization")
         .filter(organization=organization, lane=lane, status=Status.RUNNING)
         .first()
     )
+    if running is not None and job_reap_if_stale(running):
+        return None
+    return running
 
 
 def job_busy_error(*, organization: Any, kind: str) -> JobBusy | None:
@@ -845,7 +911,7 @@ def job_execute(
     spec = job_kind(job.kind)
     path = source if source is not None else Path(job.file_path)
     reporter = _ProgressReporter(job.pk, progress)
-    with audit_context_set(job_audit_context(job)):
+    with audit_context_set(job_audit_context(job)), _Heartbeat(job.pk):
         try:
             actor = job_actor(job)
         except AccessDenied:
@@ -945,7 +1011,11 @@ def _finish(
     rows_total: int | None = None,
     result: dict[str, Any] | None = None,
 ) -> None:
-    keep_file = status == Status.SUCCEEDED and bool(job.options.get("dry_run"))
+    # A successful dry run keeps its file for 「取り込む」, a failed job for 「もう一度実行する」.
+    keep_file = status == Status.FAILED or (
+        status == Status.SUCCEEDED and bool(job.options.get("dry_run"))
+    )
+    _heartbeat_path(job.pk).unlink(missing_ok=True)
     if job.file_path and not keep_file:
         _delete_file(job.file_path)
         job.file_path = ""
@@ -1003,6 +1073,8 @@ class _ProgressReporter:
         self.done = 0
         self.total: int | None = None
         self._last = 0.0
+        stall = os.environ.get(STALL_AFTER_ROWS_ENV, "")
+        self.stall_after = int(stall) if stall.isdigit() else None
 
     def __call__(self, done: int, total: int | None) -> None:
         if total is not None:
@@ -1010,11 +1082,123 @@ class _ProgressReporter:
         self.done = min(done, self.total) if self.total is not None else done
         if self.forward is not None:
             self.forward(done, total)
+        if self.stall_after is not None and self.done >= self.stall_after:
+            _stall_for_kill_test()
         now = time.monotonic()
         if now - self._last < PROGRESS_INTERVAL_SECONDS:
             return
         self._last = now
         job_heartbeat(self.job_id, rows_done=self.done, rows_total=self.total)
+
+
+def _stall_for_kill_test() -> None:
+    """Wait, inside the write transaction, for the kill test to SIGKILL this process."""
+    if not connection.in_atomic_block:
+        return
+    marker = os.environ.get(STALL_MARKER_ENV, "")
+    if marker:
+        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+    time.sleep(600)
+
+
+def _heartbeat_path(job_id: int) -> Path:
+    return jobs_directory() / f"job-{job_id}.alive"
+
+
+class _Heartbeat:
+    """A thread that shows a running job is alive every HEARTBEAT_SECONDS until it ends.
+
+    It touches a file beside the uploads (`job-<id>.alive`), which works while the
+    import holds SQLite's only write lock, and on PostgreSQL also writes
+    `heartbeat_at` on its own connection. A job whose worker died stops beating;
+    `job_reap_stale` looks at both.
+    """
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.path = _heartbeat_path(job_id)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name=f"job-{job_id}-heartbeat", daemon=True
+        )
+        self._database = connection.vendor != "sqlite" and not getattr(
+            settings, "HAGUKUMI_JOBS_SAME_CONNECTION", False
+        )
+
+    def __enter__(self) -> _Heartbeat:
+        self.beat()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=HEARTBEAT_SECONDS * 2)
+        self.path.unlink(missing_ok=True)
+
+    def beat(self) -> None:
+        with contextlib.suppress(OSError):
+            self.path.touch()
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(HEARTBEAT_SECONDS):
+                self.beat()
+                if self._database:
+                    try:
+                        ImportJob.objects.filter(pk=self.job_id, status=Status.RUNNING).update(
+                            heartbeat_at=timezone.now()
+                        )
+                    except Exception:  # best effort: the file still beats
+                        logger.debug("heartbeat of ImportJob #%s failed", self.job_id, exc_info=True)
+        finally:
+            if self._database:
+                connections.close_all()
+
+
+def _last_beat(job: ImportJob) -> dt.datetime | None:
+    """The latest sign of life of a running job: heartbeat_at or its heartbeat file."""
+    latest = job.heartbeat_at or job.started_at
+    try:
+        touched = dt.datetime.fromtimestamp(_heartbeat_path(job.pk).stat().st_mtime, tz=dt.UTC)
+    except OSError:
+        return latest
+    return touched if latest is None or touched > latest else latest
+
+
+def job_is_stale(job: ImportJob, *, now: dt.datetime | None = None) -> bool:
+    """A 実行中 job whose worker has not beaten for STALE_AFTER (it died)."""
+    if job.status != Status.RUNNING:
+        return False
+    last = _last_beat(job)
+    return last is None or last < (now or timezone.now()) - STALE_AFTER
+
+
+def _reap(job: ImportJob) -> None:
+    inline = job.inline or not job.file_path
+    message = MESSAGE_WORKER_GONE_INLINE if inline else MESSAGE_WORKER_GONE
+    # What it had done was rolled back with its transaction: no frozen 「500 / 50001」.
+    _finish(
+        job,
+        Status.FAILED,
+        errors=[{"message": message}],
+        lines=[message],
+        rows_done=0,
+        rows_total=0,
+    )
+    logger.warning("ImportJob #%s: worker gone, marked failed", job.pk)
+
+
+def job_reap_if_stale(job: ImportJob, *, now: dt.datetime | None = None) -> bool:
+    """Fail `job` if its worker is gone (conditional: only a still 実行中 row); True if so."""
+    if not job_is_stale(job, now=now):
+        return False
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().filter(pk=job.pk).first()
+        if locked is None or not job_is_stale(locked, now=now):
+            return False
+        _reap(locked)
+    job.refresh_from_db()
+    return True
 
 
 def job_heartbeat(
@@ -1056,14 +1240,12 @@ def job_reap_stale(*, now: dt.datetime | None = None) -> int:
     Their import never committed (it is one transaction), so nothing is partial.
     """
     now = now or timezone.now()
-    stale = list(
-        ImportJob.objects.filter(status=Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    candidates = ImportJob.objects.filter(status=Status.RUNNING).filter(
+        Q(heartbeat_at__lt=now - STALE_AFTER) | Q(heartbeat_at__isnull=True)
     )
-    message = "処理が応答しなくなったため中止しました（何も変更していません）。"
-    for job in stale:
-        _finish(job, Status.FAILED, errors=[{"message": message}], lines=[message])
+    stale = [job for job in candidates if job_reap_if_stale(job, now=now)]
     for job in ImportJob.objects.filter(
-        status=Status.SUCCEEDED, finished_at__lt=now - DRY_RUN_FILE_TTL
+        status__in=[Status.SUCCEEDED, Status.FAILED], finished_at__lt=now - DRY_RUN_FILE_TTL
     ).exclude(file_path=""):
         _delete_file(job.file_path)
         job.file_path = ""
@@ -1093,8 +1275,11 @@ def jobs_run_pending(
 
 
 def job_status(*, job: ImportJob) -> dict[str, Any]:
-    """What a progress page shows: status, rows, percent, result lines and errors."""
+    """What a progress page shows: status, rows, percent, result lines and errors.
+
+    A 実行中 job whose worker is gone is failed first (the page tells at once)."""
     job.refresh_from_db()
+    job_reap_if_stale(job)
     percent = None
     if job.rows_total:
         percent = min(100, int(job.rows_done * 100 / job.rows_total))
@@ -1111,6 +1296,7 @@ def job_status(*, job: ImportJob) -> dict[str, Any]:
         "errors": job.errors,
         "dry_run": bool(job.options.get("dry_run")),
         "can_confirm": job_can_confirm(job),
+        "can_rerun": job_can_rerun(job),
     }
 
 
@@ -1281,6 +1467,7 @@ __all__ = [
     "job_audit_context",
     "job_busy_error",
     "job_can_confirm",
+    "job_can_rerun",
     "job_claim",
     "job_confirm",
     "job_execute",
@@ -1290,7 +1477,10 @@ __all__ = [
     "job_options",
     "job_page",
     "job_page_url",
+    "job_is_stale",
+    "job_reap_if_stale",
     "job_reap_stale",
+    "job_rerun",
     "job_result",
     "job_run_inline",
     "job_status",

@@ -165,7 +165,9 @@ class PasswordChangeRequiredMiddleware:
     files stay reachable.
     """
 
-    MESSAGE = "パスワードを変更してください。初回ログイン時や管理者による再設定の後は変更が必要です。"
+    MESSAGE = (
+        "パスワードを変更してください。初回ログイン時や管理者による再設定の後は変更が必要です。"
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

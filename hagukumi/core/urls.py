@@ -15,4 +15,5 @@ urlpatterns = [
     path("healthz/", views.health, name="health"),
     path("jobs/<int:pk>/", job_views.job_view, name="job"),
     path("jobs/<int:pk>/confirm/", job_views.job_confirm_view, name="job_confirm"),
+    path("jobs/<int:pk>/rerun/", job_views.job_rerun_view, name="job_rerun"),
 ]

@@ -60,22 +60,28 @@ def test_dry_run_then_import_creates_users_without_passwords(admin, organization
     assert dry.counts["new"] == 2
     assert not User.objects.filter(username="hr1").exists()
     result = _import(admin, rows)
-    assert result.counts["new"] == 2 and result.created == 2
+    assert result.counts["new"] == 2
+    assert result.created == 2
     hr1 = User.objects.get(username="hr1")
-    assert not hr1.has_usable_password() and hr1.initial_password_pending
+    assert not hr1.has_usable_password()
+    assert hr1.initial_password_pending
     assert hr1.must_change_password
     assert set(hr1.memberships.values_list("role", flat=True)) == {Role.HR, Role.STAFF}
     staff.refresh_from_db()
     assert staff.user == hr1
     head = Membership.objects.get(user__username="head1")
-    assert head.role == Role.UNIT_HEAD and head.unit == unit
+    assert head.role == Role.UNIT_HEAD
+    assert head.unit == unit
     assert "初期パスワードの発行" in result.lines()[-1]
 
 
 def test_reimport_of_the_export_changes_nothing(admin, organization, admin_client):  # type: ignore[no-untyped-def]
     UnitFactory(organization=organization, code="0101")
     StaffFactory(organization=organization, number="000123")
-    _import(admin, [row("hr1", "人事担当", staff_number="000123"), row("head1", "所属長", unit_code="0101")])
+    _import(
+        admin,
+        [row("hr1", "人事担当", staff_number="000123"), row("head1", "所属長", unit_code="0101")],
+    )
     response = admin_client.get(reverse("accounts:users_export") + "?format=xlsx")
     assert response.status_code == 200
     again = users_import(
@@ -84,7 +90,8 @@ def test_reimport_of_the_export_changes_nothing(admin, organization, admin_clien
         source=response.content,
         filename="export.xlsx",
     )
-    assert again.counts.get("new", 0) == 0 and again.counts.get("changed", 0) == 0
+    assert again.counts.get("new", 0) == 0
+    assert again.counts.get("changed", 0) == 0
     assert again.counts["unchanged"] == 3  # admin, hr1, head1
 
 
@@ -126,8 +133,12 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(admin, organization): 
     assert any(e.startswith("7:所属コード:所属コード「OLD」は") for e in errors)
     assert any(e.startswith("8:所属コード:所属コード「X1」は") for e in errors)
     assert any(e.startswith("9:所属コード:所属コードは所属長の場合だけ") for e in errors)
-    assert any(e.startswith("10:ユーザー名:ユーザー名「stranger」は既に使われています") for e in errors)
-    assert any(e.startswith("11:職員番号:職員番号「999999」の職員は登録されていません") for e in errors)
+    assert any(
+        e.startswith("10:ユーザー名:ユーザー名「stranger」は既に使われています") for e in errors
+    )
+    assert any(
+        e.startswith("11:職員番号:職員番号「999999」の職員は登録されていません") for e in errors
+    )
     assert User.objects.count() == 2  # admin and stranger
 
 
@@ -201,5 +212,6 @@ def test_staff_numbers_unchanged_are_not_relinked(admin, organization):  # type:
     result = _import(admin, [row("u1", staff_number="000777")])
     assert result.counts["unchanged"] == 1
     staff.refresh_from_db()
-    assert staff.user is not None and staff.user.username == "u1"
+    assert staff.user is not None
+    assert staff.user.username == "u1"
     assert Staff.objects.filter(user__username="u1").count() == 1

@@ -31,7 +31,9 @@ def member(organization):  # type: ignore[no-untyped-def]
 def test_list_and_detail(admin_client, member):  # type: ignore[no-untyped-def]
     page = admin_client.get(reverse("accounts:users"))
     body = page.content.decode()
-    assert page.status_code == 200 and "member" in body and "ロックされている利用者" in body
+    assert page.status_code == 200
+    assert "member" in body
+    assert "ロックされている利用者" in body
     locked = admin_client.get(reverse("accounts:users") + "?status=locked")
     assert "member" in locked.content.decode()
     detail = admin_client.get(reverse("accounts:user_detail", kwargs={"pk": member.pk}))
@@ -53,7 +55,8 @@ def test_create_shows_the_password_once(admin_client, organization):  # type: ig
     assert response.status_code == 200
     password = response.context["password"]
     user = User.objects.get(username="newbie")
-    assert user.check_password(password) and user.must_change_password
+    assert user.check_password(password)
+    assert user.must_change_password
     assert password in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert user.staff_records.get().number == "000321"
@@ -76,7 +79,8 @@ def test_actions(admin_client, member, organization):  # type: ignore[no-untyped
     assert member.locked_until is None
     reset = admin_client.post(reverse("accounts:user_password_reset", kwargs={"pk": pk}))
     member.refresh_from_db()
-    assert member.check_password(reset.context["password"]) and member.must_change_password
+    assert member.check_password(reset.context["password"])
+    assert member.must_change_password
     unit = UnitFactory(organization=organization)
     admin_client.post(
         reverse("accounts:membership_add", kwargs={"pk": pk}),
@@ -169,7 +173,8 @@ def test_initial_passwords_of_another_organization_are_not_issued(admin_client):
     response = admin_client.post(reverse("accounts:initial_passwords"))
     assert response.status_code == 302
     waiting.refresh_from_db()
-    assert waiting.initial_password_pending and not waiting.has_usable_password()
+    assert waiting.initial_password_pending
+    assert not waiting.has_usable_password()
 
 
 def test_home_task_is_a_link(admin_client):  # type: ignore[no-untyped-def]
@@ -194,7 +199,8 @@ def test_create_user_command(organization):  # type: ignore[no-untyped-def]
     )
     password = out.getvalue().rsplit(": ", 1)[1].strip()
     user = User.objects.get(username="cliadmin")
-    assert user.check_password(password) and user.must_change_password
+    assert user.check_password(password)
+    assert user.must_change_password
     assert set(user.memberships.values_list("role", flat=True)) == {Role.SYSTEM_ADMIN, Role.STAFF}
     with pytest.raises(CommandError):
         call_command(

@@ -62,13 +62,13 @@ from hagukumi.people.metrics import HeldUnit, held_units, present_on
 from hagukumi.people.models import (
     HOLDING_STATUSES,
     Designation,
-    DesignationStatus,
     Staff,
     StaffQualification,
 )
 from hagukumi.training.selectors.certification_facts import (
     NextSession,
     PhaseRow,
+    aggregate_rows,
     attendance_hours,
     course_completion_masks,
     next_sessions,
@@ -89,7 +89,6 @@ __all__ = [
 
 KIND_LABELS = dict(AssessmentKind.choices)
 _OP_FAILED = {">=": "<", ">": "≤"}
-_TRAINING_STATUSES = (DesignationStatus.CANDIDATE, DesignationStatus.TRAINING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,7 +453,7 @@ class _AssessmentPlan(_Plan):
         # staff id → (window rank, window id, value sum, answer count, test score).
         self.latest: dict[int, tuple[int, int, int, int, Decimal | None]] = {}
         if counted and self.statistic == "mean":
-            rows = (
+            answers = (
                 AssessmentAnswer.objects.filter(
                     assessment__window_id__in=list(rank),
                     assessment__organization_id=self.ctx.organization_id,
@@ -465,7 +464,8 @@ class _AssessmentPlan(_Plan):
                 .annotate(total=Sum("value"), n=Count("id"))
                 .values_list("assessment__staff_id", "assessment__window_id", "total", "n")
             )
-            for staff_id, window_id, total, n in rows:
+            for staff_id, window_id, total, n in aggregate_rows(answers):
+                total, n = int(total), int(n)
                 known = self.latest.get(staff_id)
                 if known is None or rank[window_id] > known[0]:
                     self.latest[staff_id] = (rank[window_id], window_id, total, n, None)
@@ -489,24 +489,20 @@ class _AssessmentPlan(_Plan):
         )
         self.source_base = f"{sheet.title}（{KIND_LABELS.get(self.kind, self.kind)}評価"
 
-    def _met(self, total: int, n: int, score: Decimal | None) -> bool:
-        if self.statistic == "mean":
-            # mean op threshold ⇔ sum op threshold × count: exact, no rounding.
-            if not n:
-                return False
-            value, limit = Decimal(total), self.threshold * n
-        else:
-            if score is None:
-                return False
-            value, limit = score, self.threshold
-        return value > limit if self.op == ">" else value >= limit
-
     def met_ids(self) -> set[int]:
-        met = self._met
+        latest = self.latest.items()
+        strict = self.op == ">"
+        if self.statistic == "mean":
+            # mean op p/q ⇔ sum × q op p × count: exact integers, no rounding.
+            p, q = self.threshold.as_integer_ratio()
+            if strict:
+                return {sid for sid, (_r, _w, total, n, _s) in latest if n and total * q > p * n}
+            return {sid for sid, (_r, _w, total, n, _s) in latest if n and total * q >= p * n}
+        limit = self.threshold
         return {
-            staff_id
-            for staff_id, (_rank, _window, total, n, score) in self.latest.items()
-            if met(total, n, score)
+            sid
+            for sid, (_r, _w, _t, _n, score) in latest
+            if score is not None and (score > limit if strict else score >= limit)
         }
 
     def evaluate(self, staff_id: int) -> list[Reason]:
@@ -688,9 +684,10 @@ def _population(
     designations = Designation.objects.in_force(ctx.fiscal_year).filter(
         type_filter, organization_id=ctx.organization_id
     )
-    found: set[int] = set(
-        designations.filter(status__in=_TRAINING_STATUSES).values_list("staff_id", flat=True)
-    )
+    found: set[int] = set()
+    holders: set[int] = set()
+    for staff_id, status in designations.not_revoked().values_list("staff_id", "status"):
+        (holders if status in HOLDING_STATUSES else found).add(staff_id)
     if program_ids:
         found.update(
             programme_member_ids(
@@ -710,9 +707,6 @@ def _population(
         "staff_id", "fiscal_year"
     ):
         (this_year if fiscal_year == ctx.fiscal_year else earlier).add(staff_id)
-    holders = set(
-        designations.filter(status__in=HOLDING_STATUSES).values_list("staff_id", flat=True)
-    )
     return found - earlier - (holders - this_year)
 
 
@@ -793,11 +787,13 @@ def certification_evaluate(
     short = set().union(*(ids for _plan, ids in failing))
     rows = []
     for pk, number, name, _code, _unit_name in people:
+        if pk not in short:  # most people: no per-clause work at all
+            rows.append(CandidateRow(pk, number, name, units[pk].name, ()))
+            continue
         reasons: list[Reason] = []
-        if pk in short:
-            for plan, ids in failing:
-                if pk in ids:
-                    reasons.extend(plan.evaluate(pk))
+        for plan, ids in failing:
+            if pk in ids:
+                reasons.extend(plan.evaluate(pk))
         rows.append(CandidateRow(pk, number, name, units[pk].name, tuple(reasons)))
     return CandidateReport(
         organization=organization,

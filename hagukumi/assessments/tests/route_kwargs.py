@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from hagukumi.assessments.tests.factories import CertificateFactory
+from hagukumi.assessments.tests.factories import (
+    AssessmentSheetFactory,
+    AssessmentWindowFactory,
+    CertificateFactory,
+    SheetItemFactory,
+)
 from hagukumi.people.models import Staff
 from hagukumi.people.tests.route_kwargs import _staff
 
@@ -23,7 +28,31 @@ def _certificate(world: Any) -> dict[str, Any]:
     return {"pk": certificate.pk}
 
 
+def _sheet(world: Any) -> dict[str, Any]:
+    sheet = AssessmentSheetFactory(organization=world.organization)
+    SheetItemFactory(sheet=sheet)
+    return {"pk": sheet.pk}
+
+
+def _window(world: Any) -> Any:
+    return AssessmentWindowFactory(
+        sheet=AssessmentSheetFactory(organization=world.organization)
+    )
+
+
+def _heatmap(world: Any) -> dict[str, Any]:
+    return {"window_pk": _window(world).pk}
+
+
+def _assessment_form(world: Any) -> dict[str, Any]:
+    """The 本人 form of the staff member the matrix roles all see (職員 = self)."""
+    return {"window_pk": _window(world).pk, "staff_pk": _staff(world)["pk"], "kind": "self"}
+
+
 ROUTE_KWARGS = {
+    "assessments:sheet": _sheet,
+    "assessments:heatmap": _heatmap,
+    "assessments:assessment_form": _assessment_form,
     "assessments:certificate": _certificate,
     "assessments:certificate_pdf": _certificate,
     "assessments:certificate_badge": _certificate,

@@ -1,6 +1,10 @@
 """assessments pages, one module per feature (other features add their modules here).
 
 - `certificates`: a 修了証 as a printable page, its PDF and its Open Badges 3.0 JSON
+- `pages`: sheets (list, detail with windows), the assessment form per kind
+  (本人 / 上司 / 事務局, with training's skill evidence beside each item), the
+  competency × 所属 heatmap, certification candidates (meets / missing with
+  reasons and 次の機会) and 「認定する」 (confirmation page first, no JavaScript)
 
 Thin: call one selector/service, render. Reach is decided in the selectors
 (`assessments.selectors.access`); AccessDenied becomes 404 in `role_required`.
@@ -11,5 +15,23 @@ from hagukumi.assessments.views.certificates import (
     certificate_pdf_view,
     certificate_view,
 )
+from hagukumi.assessments.views.pages import (
+    assessment_form_view,
+    candidates_view,
+    certify_view,
+    heatmap_view,
+    sheet_detail_view,
+    sheet_list_view,
+)
 
-__all__ = ["certificate_badge_view", "certificate_pdf_view", "certificate_view"]
+__all__ = [
+    "assessment_form_view",
+    "candidates_view",
+    "certificate_badge_view",
+    "certificate_pdf_view",
+    "certificate_view",
+    "certify_view",
+    "heatmap_view",
+    "sheet_detail_view",
+    "sheet_list_view",
+]

@@ -53,15 +53,42 @@ def metadata_text(case: Case, mentioned: Sequence[str] = ()) -> str:
     return "\n".join(part for part in parts if part)
 
 
+BODY_WINDOW_CHARS = 800  # body units: consecutive passages joined up to this size
+
+
+@dataclass(frozen=True)
+class BodyWindow:
+    id: int | None  # the first passage's
+    text: str
+    passages: int  # how many passages, in order from the first
+
+
+def body_windows(
+    passages: Iterable[PassageText], chars: int = BODY_WINDOW_CHARS
+) -> list[BodyWindow]:
+    """Consecutive passages joined while the window stays within ``chars`` characters (a
+    longer passage is a window of its own). Passages follow a document's headings and
+    are short (a heading and its paragraph, about 300 characters): a window gives BM25
+    the context of a section, as the 800-character windows of the bigram baseline do."""
+    windows: list[BodyWindow] = []
+    for passage in passages:
+        last = windows[-1] if windows else None
+        if last is not None and chars > 0 and len(last.text) + len(passage.text) <= chars:
+            windows[-1] = BodyWindow(last.id, f"{last.text}\n\n{passage.text}", last.passages + 1)
+        else:
+            windows.append(BodyWindow(passage.id, passage.text, 1))
+    return windows
+
+
 def units_for(
     case: Case, passages: Iterable[PassageText], mentioned: Sequence[str] = ()
 ) -> list[CaseSearchUnit]:
     """The unsaved units of one case (no database access)."""
     units = []
-    for kind, text, passage_id, html in [
-        (SearchUnitKind.TITLE, case.title, None, False),
-        (SearchUnitKind.META, metadata_text(case, mentioned), None, False),
-        *((SearchUnitKind.BODY, p.text, p.id, True) for p in passages),
+    for kind, text, passage_id, html, count in [
+        (SearchUnitKind.TITLE, case.title, None, False, 1),
+        (SearchUnitKind.META, metadata_text(case, mentioned), None, False, 1),
+        *((SearchUnitKind.BODY, w.text, w.id, True, w.passages) for w in body_windows(passages)),
     ]:
         terms = text_terms(text, html=html)
         units.append(
@@ -71,6 +98,7 @@ def units_for(
                 kind=kind,
                 terms=join_terms(terms),
                 length=len(terms),
+                passages=count,
             )
         )
     return units

@@ -1,7 +1,8 @@
 """Search index rows of the case library (rebuilt from a case on every import).
 
 A case is indexed as *units*: one for its title, one for its metadata (団体, 属性,
-区分, 種類, 年度, 団体 named in the text) and one per passage of its body. Each
+区分, 種類, 年度, 団体 named in the text) and one per window of consecutive passages
+of its body (about 800 characters, ``indexing.BODY_WINDOW_CHARS``). Each
 unit stores its encoded terms (``terms.py``) and its length; the engines index
 ``terms`` (SQLite: the FTS5 table ``cases_search_fts`` kept in step by triggers;
 PostgreSQL: the generated tsvector column ``search_vector`` with a GIN index),
@@ -32,6 +33,9 @@ class CaseSearchUnit(models.Model):
     kind = models.CharField("種類", max_length=5, choices=SearchUnitKind.choices)
     terms = models.TextField("索引語", blank=True)
     length = models.PositiveIntegerField("語数", default=0)
+    # A body unit is a window of consecutive passages (``indexing.body_windows``): from
+    # ``passage_id`` (its first), this many in order.
+    passages = models.PositiveIntegerField("段落数", default=1)
 
     class Meta:
         verbose_name = "事例の索引単位"

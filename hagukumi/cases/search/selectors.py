@@ -52,7 +52,7 @@ from hagukumi.cases.search.models import (
 from hagukumi.cases.search.profile import stored_profiles
 from hagukumi.cases.search.query import QueryPlan, QueryTerm, parse_query
 from hagukumi.cases.search.ranking import RankedCase, idf, rank_cases
-from hagukumi.cases.search.snippets import make_snippet
+from hagukumi.cases.search.snippets import Matcher, make_snippet
 from hagukumi.cases.visibility import access_case_by_id, cases_visible, sees_every_case
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.tenancy import Actor
@@ -298,24 +298,26 @@ def _hits(ranked: list[RankedCase], plan: QueryPlan) -> list[SearchHit]:
     }
     passage_ids = [r.passage_id for r in ranked if r.passage_id is not None]
     missing = [r.case_id for r in ranked if r.passage_id is None]
-    found = _select_in(
-        f"SELECT id, case_id, text FROM {passage_table} WHERE id IN ({{ids}})",  # noqa: S608
-        passage_ids,
-    )
+    matcher = plan.matcher
+    found = _best_passages(passage_ids, matcher)
     if missing:  # only the title or metadata matched: the case's first passage
-        found += _select_in(
-            f"SELECT id, case_id, text FROM {passage_table} "  # noqa: S608
-            'WHERE case_id IN ({ids}) AND "order" = 0',
-            missing,
-        )
-    by_id = {pk: (case_id, text) for pk, case_id, text in found}
+        found += [
+            (pk, case_id, text, None)
+            for pk, case_id, text in _select_in(
+                f"SELECT id, case_id, text FROM {passage_table} "  # noqa: S608
+                'WHERE case_id IN ({ids}) AND "order" = 0',
+                missing,
+            )
+        ]
+    by_id = {pk: (case_id, text) for pk, case_id, text, _ in found}
+    best_of = {first: pk for pk, _, _, first in found}  # window (first passage) → best
     passages: dict[int, tuple[int, str]] = {}  # case id → (passage id, text)
     for r in ranked:
-        if r.passage_id is not None and r.passage_id in by_id:
-            passages[r.case_id] = (r.passage_id, by_id[r.passage_id][1])
+        best = best_of.get(r.passage_id) if r.passage_id is not None else None
+        if best is not None:
+            passages[r.case_id] = (best, by_id[best][1])
     for pk, (case_id, text) in by_id.items():
         passages.setdefault(case_id, (pk, text))
-    matcher = plan.matcher
     hits = []
     for r in ranked:
         pk, case_no, title, org_name, org_type, fiscal_year, source_file = cases[r.case_id]
@@ -337,6 +339,32 @@ def _hits(ranked: list[RankedCase], plan: QueryPlan) -> list[SearchHit]:
             )
         )
     return hits
+
+
+def _best_passages(
+    first_ids: list[int], matcher: Matcher
+) -> list[tuple[int, int, str, int | None]]:
+    """(passage id, case id, text, window) of the passage with the most matches in each
+    body window named by its first passage (``indexing.body_windows``; ties: the first)."""
+    passage_table = CasePassage._meta.db_table
+    rows = _select_in(
+        f"SELECT f.id, p.id, p.case_id, p.text FROM {passage_table} f "  # noqa: S608
+        f"JOIN {_UNIT_TABLE} u ON u.passage_id = f.id AND u.kind = '{SearchUnitKind.BODY.value}' "
+        f"JOIN {passage_table} p ON p.case_id = f.case_id "
+        'AND p."order" >= f."order" AND p."order" < f."order" + u.passages '
+        'WHERE f.id IN ({ids}) ORDER BY f.id, p."order"',
+        first_ids,
+    )
+    windows: dict[int, list[tuple[int, int, str]]] = {}
+    for first, pk, case_id, text in rows:
+        windows.setdefault(first, []).append((pk, case_id, text))
+    found: list[tuple[int, int, str, int | None]] = []
+    for first, members in windows.items():
+        best = members[0]
+        if len(members) > 1:
+            best = max(members, key=lambda m: (len(matcher.spans(m[2])), -members.index(m)))
+        found.append((*best, first))
+    return found
 
 
 def _unrestricted(actor: Actor, filters: Filters | None) -> bool:

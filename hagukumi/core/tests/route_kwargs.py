@@ -28,4 +28,5 @@ def _job(world: Any) -> dict[str, Any]:
 ROUTE_KWARGS = {
     "core:job": _job,
     "core:job_confirm": _job,
+    "core:job_rerun": _job,
 }

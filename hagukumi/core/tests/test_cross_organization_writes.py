@@ -18,7 +18,8 @@ of every hagukumi app (contents, not only counts) and the count of AuditEvent
 write actions (登録/更新/削除/取込) are the same before and after.
 
 A URL with parameters and no kwargs builder fails here (as in the route matrix), so
-each new URL joins the matrix. One world per module (a module-scoped atomic block,
+each new URL joins the matrix. Each route gets its own 団体 A (builders expect a fresh one); 団体 B and its users
+are shared. One world per module (a module-scoped atomic block,
 rolled back at the end); each route's test runs in a savepoint of it (pytest-django).
 """
 
@@ -33,7 +34,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
@@ -55,6 +56,7 @@ pytestmark = pytest.mark.django_db
 
 OBJECT_ROUTES = [route for route in ROUTES if route.has_parameters]
 ALL_ROLES = "every_role"
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 WRITE_ACTIONS = (
     AuditEvent.Action.CREATE,
     AuditEvent.Action.UPDATE,
@@ -66,11 +68,18 @@ UNWATCHED_MODELS = {"core.auditevent"}
 
 
 @dataclass
-class CrossWorld:
+class Target:
+    """団体 A of one route: its own fresh 団体 (builders expect one), the URL, an insider."""
+
     route_world: RouteWorld
-    urls: dict[str, str]  # route name → URL of 団体 A's object ("" if the builder failed)
+    url: str
+    insider: Client  # a user of this 団体 A holding every role
+
+
+@dataclass
+class CrossWorld:
+    targets: dict[str, Target]  # route name → its 団体 A and URL
     build_errors: dict[str, str]
-    insider: Client  # a user of 団体 A holding every role
     outsiders: dict[str, tuple[Client, str]]  # label → (client, CSRF secret)
 
 
@@ -107,39 +116,43 @@ def cross_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cross
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield _build_world()
+            # Many users: a fast hasher (Argon2 is tested elsewhere).
+            with override_settings(PASSWORD_HASHERS=[FAST_HASHER]):
+                world = _build_world()
+            yield world
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
 
 
 def _build_world() -> CrossWorld:
-    organization = OrganizationFactory(name="第一デモ市")
     other = _second_organization()
-    world = RouteWorld(
-        organization=organization,
-        other_organization=other,
-        unit=UnitFactory(organization=organization),
-    )
     builders, _ = route_kwargs_builders()
-    urls: dict[str, str] = {}
+    targets: dict[str, Target] = {}
     errors: dict[str, str] = {}
     for route in OBJECT_ROUTES:
         if route.name not in builders:
             continue
+        organization = OrganizationFactory(name=f"第一デモ市{len(targets) + 1}")
+        world = RouteWorld(
+            organization=organization,
+            other_organization=other,
+            unit=UnitFactory(organization=organization),
+        )
+        # Before the builder: people's builders link the 団体's next 職員 login to their staff.
+        insider = Client()
+        insider.force_login(_user_of(organization, list(Role.values)))
         try:
             with transaction.atomic():
-                urls[route.name] = reverse(route.name, kwargs=builders[route.name](world))
+                url = reverse(route.name, kwargs=builders[route.name](world))
         except Exception as exc:  # reported by the route's test
             errors[route.name] = f"{type(exc).__name__}: {exc}"
-    insider = Client()
-    insider.force_login(_user_of(organization, list(Role.values)))
+            continue
+        targets[route.name] = Target(route_world=world, url=url, insider=insider)
     outsiders = {ALL_ROLES: _csrf_client(_user_of(other, list(Role.values)))}
     for role in Role.values:
         outsiders[role] = _csrf_client(_user_of(other, [role]))
-    return CrossWorld(
-        route_world=world, urls=urls, build_errors=errors, insider=insider, outsiders=outsiders
-    )
+    return CrossWorld(targets=targets, build_errors=errors, outsiders=outsiders)
 
 
 def _watched_models() -> list[Any]:
@@ -212,8 +225,8 @@ class _FormFields(HTMLParser):
             self._text.append(data)
 
 
-def _insider_form(world: CrossWorld, url: str) -> dict[str, list[str]]:
-    response = world.insider.get(url)
+def _insider_form(target: Target) -> dict[str, list[str]]:
+    response = target.insider.get(target.url)
     if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
         return {}
     parser = _FormFields()
@@ -244,14 +257,15 @@ def test_another_organization_cannot_write(route: Route, cross_world: CrossWorld
         )
     if route.name in world.build_errors:
         pytest.fail(f"{route.name}: kwargs builder failed: {world.build_errors[route.name]}")
-    url = world.urls[route.name]
+    target = world.targets[route.name]
+    url = target.url
     variants: list[tuple[str, dict[str, Any]]] = [("empty", {})]
-    form = _insider_form(world, url)
+    form = _insider_form(target)
     if form:
         variants.append(("団体Aのフォーム", form))
     hook = _post_data_hooks().get(route.name)
     if hook is not None:
-        variants.append(("POST_DATA", hook(world.route_world, {"url": url})))
+        variants.append(("POST_DATA", hook(target.route_world, {"url": url})))
 
     failures = []
     for label, (client, secret) in world.outsiders.items():

@@ -240,7 +240,7 @@ def test_web_job_runs_as_its_uploader_with_roles_read_again(organization, hr):  
     assert job.status == "failed"
     assert "権限" in job.errors[0]["message"]
     assert not fake_jobs.RUNS  # the kind's run never started
-    assert job.file_path == ""
+    assert Path(job.file_path).exists()  # kept for 「もう一度実行する」 once the role is back
 
 
 @pytest.mark.django_db
@@ -417,8 +417,9 @@ def test_crash_fails_the_job_and_writes_nothing(organization, hr, monkeypatch, t
     assert job.status == "failed"
     assert "予期しないエラー" in job.errors[0]["message"]
     assert not _names("a")  # rolled back with the rest of the transaction
-    assert job.file_path == ""
-    assert not any(tmp_path.joinpath("jobs").iterdir())
+    # Only the upload is left (for 「もう一度実行する」), no heartbeat file.
+    assert list(tmp_path.joinpath("jobs").iterdir()) == [Path(job.file_path)]
+    assert job_status(job=job)["can_rerun"]
 
 
 @pytest.mark.django_db

@@ -44,8 +44,10 @@ def _create(actor: Actor, username: str = "yamada", **kw) -> services.UserCreate
 def test_create_sets_a_one_time_password_and_forces_a_change(admin):  # type: ignore[no-untyped-def]
     created = _create(admin)
     user = created.user
-    assert created.password and user.check_password(created.password)
-    assert user.must_change_password and not user.initial_password_pending
+    assert created.password
+    assert user.check_password(created.password)
+    assert user.must_change_password
+    assert not user.initial_password_pending
     assert list(user.memberships.values_list("role", flat=True)) == [Role.STAFF]
     # The clear text is nowhere in the audit log.
     assert not AuditEvent.objects.filter(detail__icontains=created.password).exists()
@@ -57,7 +59,8 @@ def test_create_sets_a_one_time_password_and_forces_a_change(admin):  # type: ig
 def test_create_without_a_password_waits_for_the_download(admin):  # type: ignore[no-untyped-def]
     created = _create(admin, password_now=False)
     assert created.password is None
-    assert not created.user.has_usable_password() and created.user.initial_password_pending
+    assert not created.user.has_usable_password()
+    assert created.user.initial_password_pending
     issued = services.initial_passwords_issue(actor=admin)
     assert [p.username for p in issued] == ["yamada"]
     created.user.refresh_from_db()
@@ -174,7 +177,8 @@ def test_deactivating_ends_the_sessions_at_once(admin, organization):  # type: i
     assert client.get(reverse("core:home")).status_code == 200
     services.user_deactivate(actor=admin, user_id=user.pk)
     response = client.get(reverse("core:home"))
-    assert response.status_code == 302 and reverse("core:login") in response["Location"]
+    assert response.status_code == 302
+    assert reverse("core:login") in response["Location"]
     services.user_reactivate(actor=admin, user_id=user.pk)
     # The old session stays ended; a fresh login works.
     assert client.get(reverse("core:home")).status_code == 302
@@ -188,7 +192,8 @@ def test_password_reset_ends_sessions_and_forces_a_change(admin, organization): 
     client.force_login(user)
     password = services.user_password_reset(actor=admin, user_id=user.pk)
     user.refresh_from_db()
-    assert user.check_password(password) and user.must_change_password
+    assert user.check_password(password)
+    assert user.must_change_password
     assert user.locked_until is None
     assert client.get(reverse("core:home")).status_code == 302
 
@@ -198,7 +203,8 @@ def test_forced_password_change_at_first_login(admin, organization):  # type: ig
     client = Client()
     assert client.login(username="yamada", password=created.password)
     response = client.get(reverse("core:home"))
-    assert response.status_code == 302 and response["Location"] == reverse("core:password_change")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:password_change")
     assert client.get(reverse("core:password_change")).status_code == 200
     # The same password again is refused.
     same = client.post(
@@ -238,7 +244,8 @@ def test_locked_accounts_listed_and_unlocked(admin, organization):  # type: igno
     assert [u.pk for u in selectors.locked_users(actor=admin)] == [user.pk]
     services.user_unlock(actor=admin, user_id=user.pk)
     user.refresh_from_db()
-    assert user.locked_until is None and user.failed_login_count == 0
+    assert user.locked_until is None
+    assert user.failed_login_count == 0
     assert selectors.locked_users(actor=admin) == []
     assert AuditEvent.objects.filter(target_id=str(user.pk), detail__unlocked=True).exists()
 
@@ -264,10 +271,10 @@ def test_membership_move_for_the_switch(organization):  # type: ignore[no-untype
         user=head, organization=organization, role=Role.UNIT_HEAD, unit=old, fiscal_year_to=FY
     )
     cli = Actor.command_line(organization)
-    moved = services.membership_move(
-        actor=cli, membership=membership, unit=new, fiscal_year=FY + 1
-    )
-    assert moved is not None and moved.fiscal_year_from == FY + 1 and moved.unit == new
+    moved = services.membership_move(actor=cli, membership=membership, unit=new, fiscal_year=FY + 1)
+    assert moved is not None
+    assert moved.fiscal_year_from == FY + 1
+    assert moved.unit == new
     membership.refresh_from_db()
     assert membership.fiscal_year_to == FY
     # Until 4月1日 the old unit still counts.
@@ -290,11 +297,14 @@ def test_users_of_filters_and_query_count(admin, organization, django_assert_num
 
 def test_user_update_audits_the_change(admin):  # type: ignore[no-untyped-def]
     user = _create(admin).user
-    services.user_update(actor=admin, user_id=user.pk, display_name="山田 花子", email="h@example.jp")
+    services.user_update(
+        actor=admin, user_id=user.pk, display_name="山田 花子", email="h@example.jp"
+    )
     user.refresh_from_db()
     assert user.display_name == "山田 花子"
     event = AuditEvent.objects.filter(target_id=str(user.pk), action="update").first()
-    assert event is not None and event.detail["changes"]["display_name"] == [
+    assert event is not None
+    assert event.detail["changes"]["display_name"] == [
         "山田 太郎",
         "山田 花子",
     ]

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from hagukumi.core.access import require_role
+from hagukumi.core.access import acting_organization_id, require_role
 from hagukumi.core.errors import AccessDenied
 from hagukumi.core.models import Membership, Role, User
 from hagukumi.core.tenancy import Actor
@@ -44,13 +44,13 @@ def _require_admin(actor: Actor) -> None:
     require_role(actor, *ADMIN_ROLES)
 
 
-def _members_of(organization_id: int | None) -> QuerySet[User]:
+def _members_of(organization_id: int) -> QuerySet[User]:
     return User.objects.filter(
         pk__in=Membership.objects.filter(organization_id=organization_id).values("user_id")
     )
 
 
-def _with_memberships(qs: QuerySet[User], organization_id: int | None) -> QuerySet[User]:
+def _with_memberships(qs: QuerySet[User], organization_id: int) -> QuerySet[User]:
     return qs.prefetch_related(
         Prefetch(
             "memberships",
@@ -71,7 +71,7 @@ def users_of(
     """
     _require_admin(actor)
     now = now or timezone.now()
-    qs = _members_of(actor.organization_id)
+    qs = _members_of(acting_organization_id(actor))
     text = query.strip()
     if text:
         qs = qs.filter(
@@ -88,16 +88,16 @@ def users_of(
         qs = qs.filter(locked_until__gt=now)
     elif status == UserStatus.PENDING:
         qs = qs.filter(initial_password_pending=True, is_active=True)
-    return list(_with_memberships(qs.order_by("username"), actor.organization_id))
+    return list(_with_memberships(qs.order_by("username"), acting_organization_id(actor)))
 
 
 def access_user_by_id(*, actor: Actor, user_id: int | str) -> User:
     """A user of the actor's 団体 (システム管理者 only); AccessDenied (404) otherwise."""
     _require_admin(actor)
     try:
-        return _with_memberships(_members_of(actor.organization_id), actor.organization_id).get(
-            pk=user_id
-        )
+        return _with_memberships(
+            _members_of(acting_organization_id(actor)), acting_organization_id(actor)
+        ).get(pk=user_id)
     except (User.DoesNotExist, ValueError, TypeError) as exc:
         raise AccessDenied() from exc
 
@@ -107,7 +107,7 @@ def access_membership_by_id(*, actor: Actor, membership_id: int | str) -> Member
     _require_admin(actor)
     try:
         return Membership.objects.select_related("user", "unit", "organization").get(
-            pk=membership_id, organization_id=actor.organization_id
+            pk=membership_id, organization_id=acting_organization_id(actor)
         )
     except (Membership.DoesNotExist, ValueError, TypeError) as exc:
         raise AccessDenied() from exc
@@ -118,7 +118,7 @@ def user_other_organization_names(*, actor: Actor, user: User) -> list[str]:
     _require_admin(actor)
     rows = (
         Membership.objects.filter(user=user)
-        .exclude(organization_id=actor.organization_id)
+        .exclude(organization_id=acting_organization_id(actor))
         .select_related("organization")
         .order_by("organization_id")
     )
@@ -137,7 +137,7 @@ def pending_initial_password_count(*, actor: Actor) -> int:
     """Active users of the 団体 whose one-time password has not been issued yet."""
     _require_admin(actor)
     return (
-        _members_of(actor.organization_id)
+        _members_of(acting_organization_id(actor))
         .filter(initial_password_pending=True, is_active=True)
         .count()
     )

@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from hagukumi.core.access import require_role
+from hagukumi.core.access import acting_organization_id, require_role
 from hagukumi.core.audit import audit_record
 from hagukumi.core.errors import AccessDenied, ApplicationError
 from hagukumi.core.model_update import model_update
@@ -307,7 +307,7 @@ def user_update(*, actor: Actor, user_id: int, display_name: str, email: str = "
     return user
 
 
-def _holds_admin_now(user: User, organization_id: int | None, fiscal_year: int) -> bool:
+def _holds_admin_now(user: User, organization_id: int, fiscal_year: int) -> bool:
     return (
         Membership.objects.filter(
             user=user, organization_id=organization_id, role=Role.SYSTEM_ADMIN
@@ -317,7 +317,7 @@ def _holds_admin_now(user: User, organization_id: int | None, fiscal_year: int) 
     )
 
 
-def _other_admins(organization_id: int | None, fiscal_year: int, *, excluding: int) -> int:
+def _other_admins(organization_id: int, fiscal_year: int, *, excluding: int) -> int:
     return (
         Membership.objects.filter(
             organization_id=organization_id, role=Role.SYSTEM_ADMIN, user__is_active=True
@@ -332,8 +332,9 @@ def _other_admins(organization_id: int | None, fiscal_year: int, *, excluding: i
 
 def _refuse_last_admin(actor: Actor, user: User, *, today: dt.date | None, doing: str) -> None:
     fiscal_year = _fiscal_year(today)
-    if _holds_admin_now(user, actor.organization_id, fiscal_year) and not _other_admins(
-        actor.organization_id, fiscal_year, excluding=user.pk
+    organization_id = acting_organization_id(actor)
+    if _holds_admin_now(user, organization_id, fiscal_year) and not _other_admins(
+        organization_id, fiscal_year, excluding=user.pk
     ):
         raise ApplicationError(
             f"最後のシステム管理者は{doing}できません。先に別の利用者にシステム管理者の役割を"
@@ -355,7 +356,11 @@ def user_deactivate(*, actor: Actor, user_id: int, today: dt.date | None = None)
         return user
     if actor.user is not None and actor.user.pk == user.pk:
         raise ApplicationError("自分自身を無効にすることはできません。")
-    if Membership.objects.filter(user=user).exclude(organization_id=actor.organization_id).exists():
+    if (
+        Membership.objects.filter(user=user)
+        .exclude(organization_id=acting_organization_id(actor))
+        .exists()
+    ):
         raise ApplicationError(
             "この利用者は他の団体でも役割を持っているため、無効にできません。"
             "この団体での役割を終了してください。"
@@ -448,7 +453,7 @@ def memberships_sync(
     ]
     held = [
         m
-        for m in Membership.objects.filter(user=user, organization_id=actor.organization_id)
+        for m in Membership.objects.filter(user=user, organization_id=acting_organization_id(actor))
         .select_related("unit")
         .order_by("pk")
         if m.fiscal_year_from is None or m.fiscal_year_from <= fiscal_year

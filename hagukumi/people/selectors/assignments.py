@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from hagukumi.core.access import require_role
+from hagukumi.core.access import acting_organization_id, require_role
 from hagukumi.core.audit import audit_record
 from hagukumi.core.errors import AccessDenied
 from hagukumi.core.models import AuditEvent
@@ -63,7 +63,7 @@ def access_assignment_by_id(*, actor: Actor, assignment_id: int | str) -> Assign
     require_role(actor, *ASSIGNMENT_ROLES)
     try:
         return Assignment.objects.select_related("staff", "unit").get(
-            pk=assignment_id, staff__organization_id=actor.organization_id
+            pk=assignment_id, staff__organization_id=acting_organization_id(actor)
         )
     except (Assignment.DoesNotExist, ValueError, TypeError) as exc:
         raise AccessDenied() from exc
@@ -89,7 +89,7 @@ def assignment_history(
     require_role(actor, *ASSIGNMENT_ROLES)
     try:
         staff = Staff.objects.select_related("unit").get(
-            pk=staff_id, organization_id=actor.organization_id
+            pk=staff_id, organization_id=acting_organization_id(actor)
         )
     except (Staff.DoesNotExist, ValueError, TypeError) as exc:
         raise AccessDenied() from exc
@@ -116,7 +116,7 @@ def assignment_staff_search(*, actor: Actor, text: str, limit: int = 20) -> list
     if not text:
         return []
     found = list(
-        Staff.objects.filter(organization_id=actor.organization_id)
+        Staff.objects.filter(organization_id=acting_organization_id(actor))
         .filter(Q(number__icontains=text) | Q(name__icontains=text))
         .select_related("unit")
         .order_by("number")[:limit]

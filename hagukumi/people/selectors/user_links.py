@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from hagukumi.core.access import require_role
+from hagukumi.core.access import acting_organization_id, require_role
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.models import Role
 from hagukumi.core.tenancy import Actor
@@ -29,7 +29,7 @@ def staff_links_of_users(*, actor: Actor, user_ids: Iterable[int]) -> dict[int, 
     """{user id: the staff record linked to it} in the actor's 団体. One query."""
     require_role(actor, *LINK_ROLES)
     rows = Staff.objects.filter(
-        organization_id=actor.organization_id, user_id__in=list(user_ids)
+        organization_id=acting_organization_id(actor), user_id__in=list(user_ids)
     ).values_list("user_id", "pk", "number", "name")
     return {user_id: LinkedStaff(pk, number, name) for user_id, pk, number, name in rows}
 
@@ -37,7 +37,9 @@ def staff_links_of_users(*, actor: Actor, user_ids: Iterable[int]) -> dict[int, 
 def staff_for_user_link(*, actor: Actor, number: str) -> Staff:
     """The staff record of 職員番号 `number` in the actor's 団体 (ApplicationError if none)."""
     require_role(actor, *LINK_ROLES)
-    staff = Staff.objects.filter(organization_id=actor.organization_id, number=number).first()
+    staff = Staff.objects.filter(
+        organization_id=acting_organization_id(actor), number=number
+    ).first()
     if staff is None:
         raise ApplicationError(f"職員番号「{number}」の職員は登録されていません。")
     return staff

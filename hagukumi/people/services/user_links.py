@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from hagukumi.core.access import acting_organization_id
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.models import User
 from hagukumi.core.tenancy import Actor
@@ -20,7 +21,7 @@ def staff_user_link_by_number(*, actor: Actor, user: User, number: str) -> Staff
     never moves a link silently. Returns the staff record now linked (None: none).
     """
     number = (number or "").strip()
-    current = Staff.objects.filter(organization_id=actor.organization_id, user=user).first()
+    current = Staff.objects.filter(organization_id=acting_organization_id(actor), user=user).first()
     if not number:
         if current is not None:
             staff_user_link(actor=actor, staff=current, user=None)

@@ -18,7 +18,13 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from hagukumi.core.models import Membership, Role
-from hagukumi.people.models import JobApplication, JobChallenge, JobChallengeKind, Staff
+from hagukumi.people.models import (
+    Assignment,
+    JobApplication,
+    JobChallenge,
+    JobChallengeKind,
+    Staff,
+)
 from hagukumi.people.tests.factories import StaffFactory
 
 
@@ -67,7 +73,21 @@ def _application(world: Any) -> dict[str, Any]:
     return {"pk": application.pk}
 
 
+def _staff_plain(world: Any) -> dict[str, Any]:
+    return {"pk": StaffFactory(organization=world.organization, unit=world.unit).pk}
+
+
+def _assignment(world: Any) -> dict[str, Any]:
+    staff = StaffFactory(organization=world.organization, unit=world.unit)
+    period = Assignment.objects.create(
+        staff=staff, unit=world.unit, position="主事", starts_on=dt.date(2024, 4, 1)
+    )
+    return {"pk": period.pk}
+
+
 ROUTE_KWARGS = {
+    "people:staff_assignments": _staff_plain,
+    "people:assignment_edit": _assignment,
     "people:staff_detail": _staff,
     "people:challenge_detail": _challenge_kwargs,
     "people:challenge_apply": _challenge_kwargs,

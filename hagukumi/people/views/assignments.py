@@ -3,6 +3,8 @@ upload (core's job flow), and the preview and run of the 4月1日 switch (ADR 00
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -16,6 +18,7 @@ from hagukumi.core.jobs import job_page_url, job_submit, jobs_recent
 from hagukumi.core.tabular_export import XLSX_CONTENT_TYPE, content_disposition
 from hagukumi.core.wareki import fiscal_year_of, format_fiscal_year
 from hagukumi.core.web import actor_of
+from hagukumi.orgs.models import Organization
 from hagukumi.people.assignment_forms import (
     AssignmentCorrectionForm,
     AssignmentStaffSearchForm,
@@ -174,7 +177,7 @@ def fiscal_year_view(request: HttpRequest) -> HttpResponse:
     choice = FiscalYearChoiceForm(request.GET or None, choices=_year_choices(current))
     fiscal_year = choice.cleaned_data["fiscal_year"] if choice.is_valid() else current + 1
     plan = fiscal_year_switch_plan(
-        actor=actor, organization=actor.organization, fiscal_year=fiscal_year
+        actor=actor, organization=cast(Organization, actor.organization), fiscal_year=fiscal_year
     )
     if not choice.is_bound:
         choice = FiscalYearChoiceForm(
@@ -206,7 +209,7 @@ def fiscal_year_switch_view(request: HttpRequest) -> HttpResponse:
     try:
         plan = fiscal_year_switch(
             actor=actor,
-            organization=actor.organization,
+            organization=cast(Organization, actor.organization),
             fiscal_year=fiscal_year,
             expected_digest=form.cleaned_data["digest"],
         )

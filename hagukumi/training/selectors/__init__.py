@@ -20,6 +20,9 @@ Written so far:
   ``recommendable_cohorts`` / ``recommendable_staff`` (the 所属長's 推薦 list with
   the reasons a person cannot be recommended; the page ``training:recommend``),
   seat counts per cohort, and the quota facts the enrolment service shares.
+- ``pages``: reads only the web pages need (the 団体's courses, the frameworks
+  a template can be adopted onto, a cohort's sessions per phase, its roster
+  with the 待機 positions, a 職員's application page, 指名 by 職員番号).
 
 Planned modules: ``courses`` (courses, sessions, programmes, cohorts of a 団体
 for an actor; next dated session of a course or phase, for certification's

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -48,6 +49,28 @@ from hagukumi.training.selectors.attendance import (
     HOURS_FIELD,
     counted_hours_expression,
 )
+
+CENT = Decimal("0.01")
+
+
+def aggregate_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` aggregate straight from the database cursor.
+
+    Django's result iterator runs a Python converter on every row of an
+    aggregate (int() of a SUM, Decimal() of a decimal SUM); for 50,000 people
+    that is most of the cost, so the engine's bulk reads skip it and convert
+    the few values it shows itself. The list's columns must name the grouping
+    fields first, then the aggregates, in the order the SQL selects them.
+    """
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _hours(value: Any) -> Decimal:
+    """A decimal SUM as the database gave it (SQLite: a float; PostgreSQL: a Decimal)."""
+    return Decimal(f"{value:.2f}") if isinstance(value, float) else Decimal(value).quantize(CENT)
 
 
 @dataclass(frozen=True)
@@ -163,7 +186,7 @@ def course_completion_masks(
         .annotate(mask=Sum(bit, distinct=True, output_field=BigIntegerField()))
         .values_list("staff_id", "mask")
     )
-    return {staff_id: int(mask) for staff_id, mask in rows}
+    return {staff_id: int(mask) for staff_id, mask in aggregate_rows(rows)}
 
 
 def attendance_hours(
@@ -187,12 +210,12 @@ def attendance_hours(
     ).filter(Q(session__date__isnull=True) | Q(session__date__lte=as_of))
     if course_ids is not None:
         rows = rows.filter(session__course_id__in=list(course_ids))
-    return {
-        staff_id: Decimal(total).quantize(Decimal("0.01"))
-        for staff_id, total in rows.values("staff_id")
+    totals = (
+        rows.values("staff_id")
         .annotate(total=Sum(counted_hours_expression(), output_field=HOURS_FIELD))
         .values_list("staff_id", "total")
-    }
+    )
+    return {staff_id: _hours(total) for staff_id, total in aggregate_rows(totals)}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@
 - `enrollment_cohort_id`: the cohort of an enrolment of the actor's 団体, for the
   POST-only pages (another 団体's enrolment: 404 before the method check).
 - `staff_for_appointment`: a staff member of the 団体 by 職員番号 (指名 by DX推進担当).
+- `attendance_sheet_page`: the attendance sheet of one session
+  (`training.selectors.attendance.attendance_sheet`), its read audited.
 
 Access rules are the ones of the modules these build on: programmes and cohorts
 for every role of the 団体 (roles.TRAINING_READ_ROLES), enrolments by
@@ -26,7 +28,9 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from hagukumi.core.access import access_organization_object, require_role
+from hagukumi.core.audit import audit_record
 from hagukumi.core.errors import AccessDenied
+from hagukumi.core.models import AuditEvent
 from hagukumi.core.tenancy import Actor
 from hagukumi.frameworks.models import Framework
 from hagukumi.frameworks.selectors import frameworks_for, version_in_force
@@ -46,6 +50,7 @@ from hagukumi.training.roles import (
     PROGRAM_EDIT_ROLES,
     TRAINING_READ_ROLES,
 )
+from hagukumi.training.selectors.attendance import AttendanceSheet, attendance_sheet
 from hagukumi.training.selectors.enrolment import (
     OPEN_COHORT_STATUSES,
     SeatCounts,
@@ -63,6 +68,7 @@ __all__ = [
     "RosterRow",
     "adoption_frameworks",
     "apply_page",
+    "attendance_sheet_page",
     "cohort_phase",
     "cohort_roster",
     "cohort_sessions",
@@ -235,3 +241,17 @@ def staff_for_appointment(*, actor: Actor, number: str) -> Staff | None:
         .select_related("unit")
         .first()
     )
+
+
+def attendance_sheet_page(*, actor: Actor, session_id: int | str) -> AttendanceSheet:
+    """The members of a session and their attendance (DX推進担当); the read is audited."""
+    sheet = attendance_sheet(actor=actor, session_id=session_id)
+    session = sheet.session
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        target=session,
+        target_repr=f"出欠 {session.course.code} {session.course.title} 第{session.number}回",
+        detail={"session_id": session.pk, "rows": len(sheet.rows)},
+    )
+    return sheet

@@ -33,6 +33,8 @@ Planned modules (issue [研修]; each re-exported here when written):
   as_of=)`` evaluates ``Course.completion_rule`` over each run's sessions (免除
   counts as attended), writes CourseCompletion + CompetencyEvidence, and sets a
   cohort Enrollment 修了 / 未修了 from its counted phases; idempotent.
+- ``lms_mappings`` (written): ``lms_mapping_create`` — a 団体's saved LMS column
+  mapping (provider name, header aliases, 出欠 value aliases) for the upload page.
 """
 
 from hagukumi.training.services.attendance import (

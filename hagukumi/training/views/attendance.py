@@ -3,7 +3,7 @@ upload through core's job flow, and the 団体's LMS column mappings (DX推進�
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -19,10 +19,11 @@ from hagukumi.training.import_jobs import ATTENDANCE_KIND, AttendanceImportOptio
 from hagukumi.training.lms_columns import ATTENDANCE_COLUMNS
 from hagukumi.training.models import AttendanceStatus
 from hagukumi.training.roles import ATTENDANCE_RECORD_ROLES
-from hagukumi.training.selectors.attendance import attendance_sheet, lms_mappings_for
+from hagukumi.training.selectors.attendance import lms_mappings_for
+from hagukumi.training.selectors.pages import attendance_sheet_page
 from hagukumi.training.services.attendance import AttendanceEntry, attendance_record
 from hagukumi.training.services.lms_mappings import lms_mapping_create
-from hagukumi.training.views.common import cohort_crumb, crumbs
+from hagukumi.training.views.common import cohort_crumb, crumbs, error_field
 
 _ERROR_FIELDS = {"status": "status", "hours": "hours", "waived_reason": "reason"}
 
@@ -43,7 +44,7 @@ def _sheet_initial(sheet: Any) -> dict[str, Any]:
 def attendance_sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
     """出欠 and hours of every member of one session at once (免除 with its reason)."""
     actor = actor_of(request)
-    sheet = attendance_sheet(actor=actor, session_id=pk)
+    sheet = attendance_sheet_page(actor=actor, session_id=pk)
     session = sheet.session
     form = AttendanceSheetForm(
         request.POST if request.method == "POST" else None,
@@ -56,7 +57,7 @@ def attendance_sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
             result = attendance_record(actor=actor, session_id=session.pk, entries=entries)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
-            for error in exc.extra.get("errors", []) or []:  # type: ignore[attr-defined]
+            for error in cast(list[dict[str, Any]], exc.extra.get("errors") or []):
                 name = f"{_ERROR_FIELDS.get(error.get('field', ''), 'status')}_{error['staff_id']}"
                 if name in form.fields:
                     form.add_error(name, error["message"])
@@ -147,8 +148,7 @@ def lms_mappings_view(request: HttpRequest) -> HttpResponse:
                 status_aliases=form.cleaned_data["status_aliases"],
             )
         except ApplicationError as exc:
-            field = exc.extra.get("field")
-            form.add_error(field if field in form.fields else None, exc.message)  # type: ignore[arg-type]
+            form.add_error(error_field(form, exc), exc.message)
         else:
             messages.success(request, f"「{mapping.provider_name}」の列名の対応を登録しました。")
             return redirect(reverse("training:lms_mappings"))

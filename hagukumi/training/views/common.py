@@ -30,6 +30,12 @@ def cohort_crumb(cohort: Any) -> tuple[str, str]:
     )
 
 
+def error_field(form: Any, exc: Any) -> str | None:
+    """The form field an ApplicationError names (`extra["field"]`), or None (the whole form)."""
+    field = exc.extra.get("field")
+    return field if isinstance(field, str) and field in form.fields else None
+
+
 def now() -> dt.datetime:
     """The request's time: read here, at the edge, and passed to the services."""
     return timezone.now()

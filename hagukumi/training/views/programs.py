@@ -39,7 +39,7 @@ from hagukumi.training.selectors.programs import (
 from hagukumi.training.services.cohorts import cohort_create
 from hagukumi.training.services.templates import program_template_adopt
 from hagukumi.training.views import common
-from hagukumi.training.views.common import crumbs
+from hagukumi.training.views.common import crumbs, error_field
 
 
 def _with_seats(cohorts: list[Cohort]) -> list[tuple[Cohort, SeatCounts]]:
@@ -172,8 +172,7 @@ def cohort_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                 status=data["status"],
             )
         except ApplicationError as exc:
-            field = exc.extra.get("field") if exc.extra else None
-            form.add_error(field if field in form.fields else None, exc.message)
+            form.add_error(error_field(form, exc), exc.message)
         else:
             messages.success(request, f"{program.title} の{cohort}を作成しました。")
             return redirect("training:cohort_detail", pk=cohort.pk)
