@@ -23,3 +23,25 @@ class AssessmentsConfig(AppConfig):
 
         # A refused (404) certificate URL is audited like a refused profile.
         register_personal_data_path("/assessments/certificates/")
+
+        from hagukumi.assessments import roles
+        from hagukumi.core.registries import NavItem, register_nav_item
+
+        register_nav_item(
+            NavItem(
+                "assessments-sheets",
+                "アセスメント",
+                "assessments:sheets",
+                37,
+                frozenset(roles.READER_ROLES),
+            )
+        )
+        register_nav_item(
+            NavItem(
+                "assessments-candidates",
+                "認定候補",
+                "assessments:candidates",
+                38,
+                frozenset(roles.CANDIDATE_ROLES),
+            )
+        )

@@ -51,7 +51,7 @@ ROLE_TASKS: dict[str, tuple[Task, ...]] = {
     Role.STAFF: (
         Task("自分のプロフィールを確認する", "people-my-profile"),
         Task("自己評価を入力する", "assessments-self"),
-        Task("研修に申し込む", "training-courses"),
+        Task("研修に申し込む", "training-apply"),
         Task("先進事例を探す", "cases-search"),
     ),
     Role.PREFECTURE_SUPPORT: (

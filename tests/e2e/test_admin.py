@@ -106,9 +106,9 @@ def test_admin_imports_users_and_a_new_user_changes_the_password(
     assert "初回ログイン" in page.content()
     page.goto(reverse("people:my_profile"))  # every page leads to the password first
     assert page.get_by_role("heading", level=1).inner_text() == "パスワードの変更"
-    page.get_by_label("現在のパスワード").fill(passwords["hanako"])
-    page.get_by_label("新しいパスワード", exact=True).fill("sakura-no-hana-2026")
-    page.get_by_label("新しいパスワード（確認）").fill("sakura-no-hana-2026")
+    page.locator("#id_old_password").fill(passwords["hanako"])
+    page.locator("#id_new_password1").fill("sakura-no-hana-2026")
+    page.locator("#id_new_password2").fill("sakura-no-hana-2026")
     with page.expect_navigation():
         page.get_by_role("button", name="変更する").click()
     assert "パスワードを変更しました" in page.content()

@@ -35,9 +35,7 @@ def _sheet(world: Any) -> dict[str, Any]:
 
 
 def _window(world: Any) -> Any:
-    return AssessmentWindowFactory(
-        sheet=AssessmentSheetFactory(organization=world.organization)
-    )
+    return AssessmentWindowFactory(sheet=AssessmentSheetFactory(organization=world.organization))
 
 
 def _heatmap(world: Any) -> dict[str, Any]:

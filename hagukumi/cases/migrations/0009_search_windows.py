@@ -25,10 +25,12 @@ class Migration(migrations.Migration):
     dependencies = [("cases", "0008_case_no_unique_per_owner")]
 
     operations = [
+        # Reversed, the column goes first (rebuilding the table again): then the triggers.
+        migrations.RunPython(migrations.RunPython.noop, _fts_forward, elidable=False),
         migrations.AddField(
             model_name="casesearchunit",
             name="passages",
             field=models.PositiveIntegerField(default=1, verbose_name="段落数"),
         ),
-        migrations.RunPython(_fts_forward, _fts_forward, elidable=False),
+        migrations.RunPython(_fts_forward, migrations.RunPython.noop, elidable=False),
     ]

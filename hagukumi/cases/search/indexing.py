@@ -63,13 +63,12 @@ class BodyWindow:
     passages: int  # how many passages, in order from the first
 
 
-def body_windows(
-    passages: Iterable[PassageText], chars: int = BODY_WINDOW_CHARS
-) -> list[BodyWindow]:
+def body_windows(passages: Iterable[PassageText], chars: int | None = None) -> list[BodyWindow]:
     """Consecutive passages joined while the window stays within ``chars`` characters (a
     longer passage is a window of its own). Passages follow a document's headings and
     are short (a heading and its paragraph, about 300 characters): a window gives BM25
     the context of a section, as the 800-character windows of the bigram baseline do."""
+    chars = BODY_WINDOW_CHARS if chars is None else chars
     windows: list[BodyWindow] = []
     for passage in passages:
         last = windows[-1] if windows else None

@@ -39,7 +39,7 @@ from hagukumi.core.tenancy import actor_for
 from hagukumi.core.tests import fake_jobs
 from hagukumi.core.tests.factories import MembershipFactory, UserFactory
 from hagukumi.core.tests.fake_jobs import KIND, AccountOptions, accounts_csv
-from hagukumi.orgs.tests.factories import OrganizationFactory
+from hagukumi.orgs.tests.factories import OrganizationFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -191,7 +191,8 @@ def test_another_organizations_user_gets_404(organization, hr):  # type: ignore[
     other = OrganizationFactory()
     outsider = UserFactory()
     for role in Role.values:
-        MembershipFactory(user=outsider, organization=other, role=role, unit=None)
+        unit = UnitFactory(organization=other) if role == Role.UNIT_HEAD else None
+        MembershipFactory(user=outsider, organization=other, role=role, unit=unit)
     client = Client()
     client.force_login(outsider)
     assert client.post(reverse("core:job_rerun", kwargs={"pk": job.pk})).status_code == 404
