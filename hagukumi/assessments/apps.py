@@ -45,3 +45,12 @@ class AssessmentsConfig(AppConfig):
                 frozenset(roles.CANDIDATE_ROLES),
             )
         )
+        register_nav_item(
+            NavItem(
+                "assessments-practice",
+                "実践記録",
+                "assessments:practice_list",
+                39,
+                frozenset(roles.PRACTICE_LIST_ROLES),
+            )
+        )

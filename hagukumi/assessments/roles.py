@@ -34,3 +34,6 @@ CERTIFICATE_ROLES: tuple[str, ...] = (Role.DX_OFFICE, Role.HR, Role.UNIT_HEAD, R
 # The assessment form page (本人 / 上司 / 事務局): whoever may see the staff member;
 # who may answer which kind is decided per kind (`selectors.sheets.assessment_form`).
 ASSESSMENT_FORM_ROLES: tuple[str, ...] = (Role.DX_OFFICE, Role.HR, Role.UNIT_HEAD, Role.STAFF)
+# 実践記録 pages: the staff member writes their own; their 所属長 confirms.
+PRACTICE_LIST_ROLES: tuple[str, ...] = (Role.STAFF, Role.UNIT_HEAD)
+PRACTICE_AUTHOR_ROLES: tuple[str, ...] = (Role.STAFF,)

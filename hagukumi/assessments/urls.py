@@ -22,4 +22,8 @@ urlpatterns = [
     path(
         "certificates/<int:pk>/badge.json", views.certificate_badge_view, name="certificate_badge"
     ),
+    path("practice/", views.practice_list_view, name="practice_list"),
+    path("practice/new/", views.practice_new_view, name="practice_new"),
+    path("practice/<int:pk>/edit/", views.practice_edit_view, name="practice_edit"),
+    path("practice/<int:pk>/confirm/", views.practice_confirm_view, name="practice_confirm"),
 ]

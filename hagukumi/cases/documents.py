@@ -87,7 +87,7 @@ def read_case_documents(data: bytes, *, filename: str) -> list[CaseDocument]:
             f"対応していない形式です（{suffix or '拡張子なし'}）。"
             ".txt / .md / .pdf / .docx / .xlsx を指定してください。"
         )
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): no copy of a 15 MB file
         raise CaseDocumentError("ファイルが空です。")
     max_bytes = settings.HAGUKUMI_UPLOAD_MAX_BYTES
     if len(data) > max_bytes:
@@ -111,9 +111,45 @@ def _suffix(filename: str) -> str:
 
 # ---------------------------------------------------------------- plain text
 
+# Characters below U+0020 a text file may hold; more than 1% of others: binary.
+_TEXT_CONTROLS = "\n\t\f"
+_OTHER_CONTROLS = tuple(chr(c) for c in range(32) if chr(c) not in _TEXT_CONTROLS)
+# The record export and front matter are recognised in the first lines only.
+_HEAD_LINES = 40
+_HEAD_CHARS = 20_000
+
+
+def _lines(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of ``text`` from ``start``, without splitting it.
+
+    A 15 MB text split into a list of lines costs several times its size (issue
+    16, defect 11); the readers look at a few lines and slice the body once.
+    """
+    length = len(text)
+    while start <= length:
+        end = text.find("\n", start)
+        if end < 0:
+            end = length
+        yield start, end
+        start = end + 1
+
+
+def _body_from(text: str, start: int) -> str:
+    """``text[start:].strip("\n")`` as one slice (not a slice and then a stripped copy)."""
+    end = len(text)
+    while start < end and text[start] == "\n":
+        start += 1
+    while end > start and text[end - 1] == "\n":
+        end -= 1
+    return text[start:end]
+
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else CP932; refuse binary content."""
+    """UTF-8 (with or without BOM), else CP932; refuse binary content.
+
+    Bounded memory for a large file: the text once, plus one copy only when
+    its line ends need rewriting; counts and checks make no copies.
+    """
     if b"\x00" in data[:8192]:
         raise CaseDocumentError("テキストファイルではありません（バイナリデータを含みます）。")
     for encoding in ("utf-8-sig", "cp932"):
@@ -126,11 +162,17 @@ def decode_text(data: bytes) -> str:
         raise CaseDocumentError(
             "文字コードを判別できません。UTF-8 または Shift_JIS で保存してください。"
         )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t\f")
-    if controls > max(8, len(text) // 100):
-        raise CaseDocumentError("テキストファイルではありません（制御文字が多すぎます）。")
-    if not text.strip():
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            text = text.replace("\r", "\n")
+    limit = max(8, len(text) // 100)
+    controls = 0
+    for control in _OTHER_CONTROLS:
+        controls += text.count(control)
+        if controls > limit:
+            raise CaseDocumentError("テキストファイルではありません（制御文字が多すぎます）。")
+    if text.isspace():
         raise CaseDocumentError("ファイルが空です。")
     return text
 
@@ -170,7 +212,9 @@ def read_text_document(text: str, *, content_hash: str) -> CaseDocument:
 
 
 def _looks_like_record(text: str) -> bool:
-    head = [line.strip() for line in text.split("\n")[:40] if line.strip()]
+    head = [
+        line.strip() for line in text[:_HEAD_CHARS].split("\n")[:_HEAD_LINES] if line.strip()
+    ]
     if not head:
         return False
     labels = {m.lastgroup for line in head if (m := _RECORD_LINE.match(line))}
@@ -184,12 +228,12 @@ def _read_record(text: str, *, content_hash: str) -> CaseDocument:
 
     The header ends with the 出典 value; everything after it is the body.
     """
-    lines = text.split("\n")
     fields: dict[str, str] = {}
     pending: str | None = None
-    body_start = len(lines)
-    for index, raw in enumerate(lines):
-        line = raw.strip()
+    body_start = len(text)
+    for line_start, line_end in _lines(text):
+        line = text[line_start:line_end].strip()
+        following = line_end + 1
         if not line or line == RECORD_MARKER or _RULE_LINE.match(line):
             continue
         match = _RECORD_LINE.match(line)
@@ -200,7 +244,7 @@ def _read_record(text: str, *, content_hash: str) -> CaseDocument:
                 fields[name] = value
                 pending = None
                 if name in ("source", "url") and _header_complete(fields):
-                    body_start = index + 1
+                    body_start = following
                     break
             else:
                 pending = name
@@ -208,15 +252,15 @@ def _read_record(text: str, *, content_hash: str) -> CaseDocument:
         if pending is not None:
             fields[pending] = line
             if pending in ("source", "url") and _header_complete(fields):
-                body_start = index + 1
+                body_start = following
                 pending = None
                 break
             pending = None
             continue
         # First line that is neither a label nor a value: the body starts here.
-        body_start = index
+        body_start = line_start
         break
-    body = "\n".join(lines[body_start:]).strip("\n")
+    body = _body_from(text, body_start)
     return CaseDocument(fields=fields, body=body, content_hash=content_hash, format="record")
 
 
@@ -258,17 +302,20 @@ def parse_front_matter(text: str) -> tuple[dict[str, str], str] | None:
     Values may be quoted; ``#`` lines are comments; unknown keys are ignored.
     Returns (fields, body) or None when the text has no front matter.
     """
-    stripped = text.lstrip("\ufeff")
-    lines = stripped.split("\n")
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None or lines[first].strip() != "---":
+    offset = len(text[:8]) - len(text[:8].lstrip("\ufeff"))
+    lines = _lines(text, offset)
+    first = None
+    for number, (start, end) in enumerate(lines, start=1):
+        if text[start:end].strip():
+            first = (number, text[start:end].strip())
+            break
+    if first is None or first[1] != "---":
         return None
     fields: dict[str, str] = {}
-    for index in range(first + 1, len(lines)):
-        line = lines[index].strip()
+    for index, (start, end) in enumerate(lines, start=first[0]):
+        line = text[start:end].strip()
         if line in ("---", "..."):
-            body = "\n".join(lines[index + 1 :]).strip("\n")
-            return fields, body
+            return fields, _body_from(text, end + 1)
         if not line or line.startswith("#"):
             continue
         match = _FRONT_LINE.match(line)

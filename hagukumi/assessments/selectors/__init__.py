@@ -16,6 +16,8 @@ One module per feature; every public name is re-exported here:
   queries, clause results with ``{"clause", "message", "current", "required",
   "source", "as_of", "next_chance"}``.
 - ``practice_months``: confirmed months, overlaps counted once.
+- ``practice_records``: the 実践記録 pages' lists (own records; 確認待ち of a
+  所属長's unit and below).
 - ``certificates``: a 修了証 for its page, PDF and Open Badges JSON (audited reads;
   rendering in ``assessments.certificates``).
 - ``framework_usage.assessment_items_using``: the frameworks usage checker.
@@ -54,6 +56,10 @@ from hagukumi.assessments.selectors.heatmap import (
     competency_heatmap,
 )
 from hagukumi.assessments.selectors.practice_months import months_covered
+from hagukumi.assessments.selectors.practice_records import (
+    practice_records_awaiting,
+    practice_records_own,
+)
 from hagukumi.assessments.selectors.profiles import (
     CompetencyRow,
     SheetProfile,
@@ -100,6 +106,8 @@ __all__ = [
     "certification_rule_for",
     "competency_heatmap",
     "months_covered",
+    "practice_records_awaiting",
+    "practice_records_own",
     "sheets_for",
     "staff_assessment_profile",
     "staff_certificates",

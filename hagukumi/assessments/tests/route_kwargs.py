@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from hagukumi.assessments.models import PracticeStatus
 from hagukumi.assessments.tests.factories import (
     AssessmentSheetFactory,
     AssessmentWindowFactory,
     CertificateFactory,
+    PracticeRecordFactory,
     SheetItemFactory,
 )
 from hagukumi.people.models import Staff
@@ -47,6 +49,15 @@ def _assessment_form(world: Any) -> dict[str, Any]:
     return {"window_pk": _window(world).pk, "staff_pk": _staff(world)["pk"], "kind": "self"}
 
 
+def _practice_record(world: Any) -> dict[str, Any]:
+    """A 確認待ち record of that staff member: the 職員 edits (self), the 所属長 confirms."""
+    staff = Staff.objects.get(pk=_staff(world)["pk"])
+    record = PracticeRecordFactory(
+        organization=world.organization, staff=staff, status=PracticeStatus.SUBMITTED
+    )
+    return {"pk": record.pk}
+
+
 ROUTE_KWARGS = {
     "assessments:sheet": _sheet,
     "assessments:heatmap": _heatmap,
@@ -54,4 +65,6 @@ ROUTE_KWARGS = {
     "assessments:certificate": _certificate,
     "assessments:certificate_pdf": _certificate,
     "assessments:certificate_badge": _certificate,
+    "assessments:practice_edit": _practice_record,
+    "assessments:practice_confirm": _practice_record,
 }

@@ -5,6 +5,8 @@
   (本人 / 上司 / 事務局, with training's skill evidence beside each item), the
   competency × 所属 heatmap, certification candidates (meets / missing with
   reasons and 次の機会) and 「認定する」 (confirmation page first, no JavaScript)
+- `practice`: 実践記録 — the list (own; 確認待ち of a 所属長's unit), the staff
+  member's form (new / edit / 提出) and the 所属長's 「確認する」 (confirmation page first)
 
 Thin: call one selector/service, render. Reach is decided in the selectors
 (`assessments.selectors.access`); AccessDenied becomes 404 in `role_required`.
@@ -23,6 +25,12 @@ from hagukumi.assessments.views.pages import (
     sheet_detail_view,
     sheet_list_view,
 )
+from hagukumi.assessments.views.practice import (
+    practice_confirm_view,
+    practice_edit_view,
+    practice_list_view,
+    practice_new_view,
+)
 
 __all__ = [
     "assessment_form_view",
@@ -32,6 +40,10 @@ __all__ = [
     "certificate_view",
     "certify_view",
     "heatmap_view",
+    "practice_confirm_view",
+    "practice_edit_view",
+    "practice_list_view",
+    "practice_new_view",
     "sheet_detail_view",
     "sheet_list_view",
 ]

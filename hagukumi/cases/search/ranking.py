@@ -1,38 +1,38 @@
 """BM25F over a case's units, computed in Python from what either engine returned.
 
 Scoring happens here, not in the engine, so SQLite and PostgreSQL rank alike:
-both return the same candidate units (``backends.py``) and the same case
-frequencies and profiles, and the arithmetic below runs in the same order on the
-same numbers.
+both return the same candidate units (``backends.py``), the same case frequencies
+and the same profiles, and the arithmetic below runs in the same order on the same
+numbers.
 
-For each case and each of its matching passages p (or none, when only the title or
-metadata match), with unit kinds title (weight 3), metadata (1.5) and body = p (1)::
+For each case and each of its matching body units p (windows of passages,
+``indexing.body_windows``; or none, when only the title or metadata match), with
+unit kinds title (weight 3), metadata (1.5) and body = p (1)::
 
     tf'(t)   = Σ_kind W_kind · tf_kind(t) / (1 − b_kind + b_kind · len / avglen_kind)
     bm25(p)  = Σ_t w_t · idf(t) · tf'(t) / (k1 + tf'(t))
-    score(p) = bm25(p) · (COVERAGE_FLOOR + (1 − COVERAGE_FLOOR) · coverage(p)) · near(p)
+    score(p) = bm25(p) · (COVERAGE_FLOOR + (1 − COVERAGE_FLOOR) · covered / groups) · near(p)
 
 idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5)) with N the indexed cases and df the
-cases holding t. The case's score is its best passage's (which also gives the
-snippet), times what the library knows of the case (``CaseSearchProfile``)::
+cases holding t; w_t the query term's weight (``query.py``: words 1, their mode A
+parts, synonyms, and the light words of a question less). The case's score is its
+best unit's (which also gives the snippet), times what the library knows of the
+case (``CaseSearchProfile``, ``profile.py``)::
 
-    case = score(best p) · (1 + prior_w · topic) · (1 + KIND_BOOST)? · (1 + REGION_BOOST)?
+    case = score(best p) · (1 + PRIOR · topic) · (1 + KIND_BOOST)? · (1 + REGION_BOOST)?
 
-- *coverage*: the share of the query's word groups the passage (with title and
-  metadata) holds, each group weighing its idf (a rare word missed costs more than a
-  common one);
-- *long questions* (``LONG_QUERY_GROUPS`` groups or more): each word group's weight
-  is scaled by ``(idf / max idf) ** IDF_POWER``, so the few distinctive words of a
-  sentence count and its common ones (職員, デジタル, 取組) fade;
-- *near(p)*: proximity of the query's groups inside the passage,
-  ``1 + PROXIMITY_WEIGHT · (k − 1)/(groups − 1) · PROXIMITY_SPAN / (PROXIMITY_SPAN + gap)``
-  for the smallest window holding the k groups the passage has (gap: the terms in it
-  that are not theirs);
-- *topical prior*: ``topic`` (0..1, ``profile.py``) weighs ``PRIOR_ONE_WORD`` for a
-  one-word query (ambiguous: 資格, 採用) and ``PRIOR_WEIGHT`` otherwise;
-- *intent*: the 団体の属性 and region the query names (``intent.py``).
+- *near(p)*, for queries of ``PROXIMITY_MIN_GROUPS`` word groups or more: with k the
+  groups p holds and gap the terms of the smallest window holding them that are not
+  theirs, ``1 + PROXIMITY_WEIGHT · (k − 1)/(groups − 1) · SPAN / (SPAN + gap)``;
+- *topical prior*: ``topic`` (0..1: how much the case is about digital 人材育成・確保)
+  weighs ``PRIOR_ONE_WORD`` for a one-word query (資格, 採用: ambiguous across
+  administrative fields) and ``PRIOR_WEIGHT`` otherwise;
+- *intent*: ``KIND_BOOST`` when the 団体 is of a kind the query names (県, 市町村,
+  政令市, 国), ``REGION_BOOST`` when it lies in a region or prefecture it names
+  (東北, 九州, 北海道, 青森県; ``intent.py``).
 
-Each factor above 1 is listed in ``RankedCase.explanation`` (label, factor).
+Each factor above 1 is listed in ``RankedCase.explanation`` (label, factor), which
+the hits carry. docs/adr/0008-search-ranking.md gives the measured effect of each.
 """
 
 from __future__ import annotations
@@ -49,18 +49,14 @@ from hagukumi.cases.search.query import PHRASE_WEIGHT, QueryPlan
 K1 = 1.2
 FIELD_WEIGHTS = {"title": 3.0, "meta": 1.5, "body": 1.0}
 LENGTH_B = {"title": 0.5, "meta": 0.5, "body": 0.75}
-COVERAGE_FLOOR = 0.3
-LONG_QUERY_GROUPS = 4
-IDF_POWER = 0.0
-WEAK_SHARE = 1.0  # long question: a word held by more than this share of cases is weak
-WEAK_WEIGHT = 1.0
+COVERAGE_FLOOR = 0.5
 PROXIMITY_WEIGHT = 0.3
 PROXIMITY_SPAN = 8.0
+PROXIMITY_MIN_GROUPS = 3
 PRIOR_ONE_WORD = 1.0
-PRIOR_WEIGHT = 0.3
-KIND_BOOST = 0.5
-REGION_BOOST = 0.8
-COVERAGE_BY_IDF = True  # False: every group weighs the same (before #15)
+PRIOR_WEIGHT = 1.0
+KIND_BOOST = 1.0
+REGION_BOOST = 2.0
 NO_PROFILE = CaseProfile(case_id=0)
 
 
@@ -75,7 +71,7 @@ class _CaseUnits:
 class RankedCase:
     case_id: int
     score: float
-    passage_id: int | None
+    passage_id: int | None  # the best body unit's first passage
     covered: int
     explanation: tuple[tuple[str, float], ...] = ()
 
@@ -94,7 +90,10 @@ def rank_cases(
     average_lengths: Mapping[str, float],
     profiles: Mapping[int, CaseProfile] | None = None,
 ) -> list[RankedCase]:
-    """Cases with any matching unit, best first (ties: lower case id)."""
+    """Cases with any matching unit, best first (ties: lower case id).
+
+    ``profiles``: the candidate cases' (``profile.stored_profiles``); a case without
+    one gets no prior and no boost."""
     # One entry per engine term: its best weight and the groups it counts for.
     weights: dict[str, float] = {}
     groups: dict[str, set[int]] = {}
@@ -103,26 +102,6 @@ def rank_cases(
         groups.setdefault(qt.term, set()).add(qt.group)
     n = max(indexed_cases, 1)
     idfs = {t: idf(case_frequencies.get(t, 0), n) for t in weights}
-    group_count = max(plan.groups, 1)
-    # A group weighs its word's idf (the word as typed: the group's first term).
-    group_idf = [0.0] * group_count
-    for qt in plan.terms:
-        if qt.group < group_count and group_idf[qt.group] == 0.0:
-            group_idf[qt.group] = max(idfs[qt.term], 1e-6)
-    counted = [True] * group_count  # groups that count towards coverage
-    if plan.groups >= LONG_QUERY_GROUPS:
-        top = max(group_idf)
-        weak_idf = idf(int(WEAK_SHARE * n), n)
-        weak = [value <= weak_idf for value in group_idf]
-        if not all(weak):
-            counted = [not w for w in weak]
-        for term, term_groups in groups.items():
-            heavy = [g for g in term_groups if g < group_count]
-            if heavy:
-                scale = max((group_idf[g] / top) ** IDF_POWER for g in heavy)
-                if all(weak[g] for g in heavy):
-                    scale *= WEAK_WEIGHT
-                weights[term] *= scale
     rows = list(rows)
     # Phrases score like one more term. Their df is counted in the candidate units:
     # every case holding a phrase holds its terms, so when the candidates are all the
@@ -144,10 +123,10 @@ def rank_cases(
             units.meta = row
         else:
             units.body.append(row)
-    total_idf = sum(v for v, c in zip(group_idf, counted, strict=True) if c) or 1.0
-    total_counted = sum(counted) or 1
+    group_count = max(plan.groups, 1)
     counter = _TermCounter(weights, phrases, average_lengths)
-    proximity = _Proximity(plan, group_count) if plan.groups >= 2 else None
+    near_groups = max(2, PROXIMITY_MIN_GROUPS)
+    proximity = _Proximity(plan, group_count) if plan.groups >= near_groups else None
     factors = _CaseFactors(plan, profiles or {})
     ranked = []
     for case_id, units in by_case.items():
@@ -166,10 +145,7 @@ def rank_cases(
                     bm25 += weights[term] * idfs[term] * value / (K1 + value)
                     covered |= groups[term]
             covered = {g for g in covered if g < group_count}
-            if COVERAGE_BY_IDF:
-                coverage = sum(group_idf[g] for g in covered if counted[g]) / total_idf
-            else:
-                coverage = sum(counted[g] for g in covered) / total_counted
+            coverage = min(len(covered), group_count) / group_count
             score = bm25 * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage)
             near = proximity.factor(body) if proximity is not None and body else 1.0
             score *= near

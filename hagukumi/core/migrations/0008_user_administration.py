@@ -4,40 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0007_audit_chain'),
-        ('orgs', '0002_load_organization_master'),
+        ("core", "0007_audit_chain"),
+        ("orgs", "0002_load_organization_master"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membership',
-            name='fiscal_year_from',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='開始年度'),
+            model_name="membership",
+            name="fiscal_year_from",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="開始年度"),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='fiscal_year_to',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='終了年度'),
+            model_name="membership",
+            name="fiscal_year_to",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="終了年度"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='initial_password_pending',
-            field=models.BooleanField(default=False, verbose_name='初期パスワード未発行'),
+            model_name="user",
+            name="initial_password_pending",
+            field=models.BooleanField(default=False, verbose_name="初期パスワード未発行"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='must_change_password',
-            field=models.BooleanField(default=False, verbose_name='次回ログイン時にパスワード変更'),
+            model_name="user",
+            name="must_change_password",
+            field=models.BooleanField(default=False, verbose_name="次回ログイン時にパスワード変更"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='session_version',
-            field=models.PositiveIntegerField(default=0, verbose_name='セッション世代'),
+            model_name="user",
+            name="session_version",
+            field=models.PositiveIntegerField(default=0, verbose_name="セッション世代"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('fiscal_year_from__isnull', True), ('fiscal_year_to__isnull', True), ('fiscal_year_to__gte', models.F('fiscal_year_from')), _connector='OR'), name='membership_fiscal_year_range'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fiscal_year_from__isnull", True),
+                    ("fiscal_year_to__isnull", True),
+                    ("fiscal_year_to__gte", models.F("fiscal_year_from")),
+                    _connector="OR",
+                ),
+                name="membership_fiscal_year_range",
+            ),
         ),
     ]

@@ -13,6 +13,8 @@ feature:
   interface other apps ([計画], reports) read; aggregates only
 - `designations`, `job_challenges`, `subsidies`, `qualifications`,
   `assignments`, `form_choices`: the reads of those features
+- `fiscal_year_switch`: the preview of the 4月1日 switch (ADR 0009); `user_links`:
+  which staff record a login belongs to (user administration)
 
 Writes live in hagukumi.people.services (same feature names). Every function
 takes `actor: Actor` except the aggregate counts and the catalogue; no actor

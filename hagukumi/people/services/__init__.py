@@ -4,7 +4,10 @@
 - `designations`: 指定 and its status history (DX推進担当)
 - `job_challenges`: 庁内公募 postings, applications, decisions
 - `subsidies`: adopting a 受験料補助 template (人事担当)
-- roster and 資格 files: hagukumi.people.roster_import (人事担当)
+- `assignments`: the one 異動歴 writer (roster, 人事異動, switch), corrections (人事担当)
+- `fiscal_year_switch`: the 4月1日 switch to a new 年度 (人事担当, ADR 0009)
+- `user_links`: a login linked to its staff record by 職員番号 (user administration)
+- roster and 資格 files: hagukumi.people.roster_import; 人事異動: transfer_import (人事担当)
 
 Every function takes `actor: Actor` (keyword-only, required), checks access
 itself and is audited; none takes `request` (core.audit reads the context).
