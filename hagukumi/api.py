@@ -46,7 +46,7 @@ ERROR_COMPONENTS: dict[str, dict[str, Any]] = {
     VALIDATION_ERROR_SCHEMA: {
         "title": VALIDATION_ERROR_SCHEMA,
         "type": "object",
-        "description": "入力の検証エラー: 日本語の説明と、項目ごとの誤り（ninja / pydantic の形）。",
+        "description": "入力の検証エラー: 日本語の説明と項目ごとの誤り（ninja の形）。",
         "properties": {
             "detail": {"title": "Detail", "type": "string"},
             "errors": {

@@ -18,9 +18,10 @@ of every hagukumi app (contents, not only counts) and the count of AuditEvent
 write actions (登録/更新/削除/取込) are the same before and after.
 
 A URL with parameters and no kwargs builder fails here (as in the route matrix), so
-each new URL joins the matrix. Each route gets its own 団体 A (builders expect a fresh one); 団体 B and its users
-are shared. One world per module (a module-scoped atomic block,
-rolled back at the end); each route's test runs in a savepoint of it (pytest-django).
+each new URL joins the matrix. Each route gets its own 団体 A (builders expect a
+fresh one); 団体 B and its users are shared. One world per module (a module-scoped
+atomic block, rolled back at the end); each route's test runs in a savepoint of it
+(pytest-django).
 """
 
 from __future__ import annotations
@@ -202,7 +203,9 @@ class _FormFields(HTMLParser):
                 return
             if kind in {"submit", "button", "file", "image", "reset"}:
                 return
-            self.data.setdefault(name, []).append(a.get("value", "on" if kind == "checkbox" else ""))
+            self.data.setdefault(name, []).append(
+                a.get("value", "on" if kind == "checkbox" else "")
+            )
         elif tag == "select" and name:
             self._select, self._select_value = name, None
         elif tag == "option" and self._select is not None:
@@ -263,8 +266,9 @@ def test_another_organization_cannot_write(route: Route, cross_world: CrossWorld
     builders, shared = route_kwargs_builders()
     if route.name not in builders:
         pytest.fail(
-            f"{route.name} ({route.route}): ROUTE_KWARGS に URL パラメータの組み立て方がありません。"
-            " hagukumi/<app>/tests/route_kwargs.py に追加してください（他団体の書き込みの確認にも使います）。"
+            f"{route.name} ({route.route}): ROUTE_KWARGS に URL パラメータの"
+            "組み立て方がありません。hagukumi/<app>/tests/route_kwargs.py に"
+            "追加してください（他団体の書き込みの確認にも使います）。"
         )
     if route.name in world.build_errors:
         pytest.fail(f"{route.name}: kwargs builder failed: {world.build_errors[route.name]}")
