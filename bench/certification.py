@@ -475,7 +475,8 @@ def main() -> int:
         print(f"meets: {len(engine):,} of {count:,} (same set from both)")
         print(f"engine   median {engine_time * 1000:8.1f} ms  ({statements} statements)")
         print(f"raw SQL  median {sql_time * 1000:8.1f} ms  (1 statement)")
-        print(f"ratio engine/SQL: {engine_time / sql_time:.2f}  (goal ≤ 2)")
+        goal = "goal ≤ 2" if count >= 50_000 else "goal ≤ 2 at 50,000; here fixed costs dominate"
+        print(f"ratio engine/SQL: {engine_time / sql_time:.2f}  ({goal})")
         print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     finally:
         if workdir is not None:

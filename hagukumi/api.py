@@ -84,7 +84,7 @@ class HagukumiAPI(NinjaAPI):
         for operations in schema.get("paths", {}).values():
             for method, operation in operations.items():
                 responses = operation.setdefault("responses", {})
-                for code, (description, component) in ERROR_RESPONSES.items():
+                for code, (description, schema_name) in ERROR_RESPONSES.items():
                     if code == 403 and method.lower() not in UNSAFE_METHODS:
                         continue
                     responses.setdefault(
@@ -93,7 +93,7 @@ class HagukumiAPI(NinjaAPI):
                             "description": description,
                             "content": {
                                 "application/json": {
-                                    "schema": {"$ref": f"#/components/schemas/{component}"}
+                                    "schema": {"$ref": f"#/components/schemas/{schema_name}"}
                                 }
                             },
                         },

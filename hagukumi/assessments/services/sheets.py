@@ -310,8 +310,8 @@ def window_create(
     first, last = fiscal_year_range(fiscal_year)
     if not (first <= opens_on <= last and first <= closes_on <= last):
         raise ApplicationError(
-            f"実施期間は{format_fiscal_year(fiscal_year, with_western=False)}の中の日付にしてください"
-            f"（{format_date(opens_on)}～{format_date(closes_on)}）。"
+            f"実施期間は{format_fiscal_year(fiscal_year, with_western=False)}の中の"
+            f"日付にしてください（{format_date(opens_on)}～{format_date(closes_on)}）。"
         )
     if AssessmentWindow.objects.filter(sheet=sheet, opens_on=opens_on).exists():
         raise ApplicationError(

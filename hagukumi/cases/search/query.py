@@ -47,7 +47,6 @@ _LIGHT_POS = frozenset({"動詞", "形容詞"})
 MAX_PHRASE_TERMS = 8
 FRAME_WEIGHT = 0.15
 INTENT_WEIGHT = 0.3
-INTENT_TERMS_LIGHT = True  # False: intent words score as ordinary words (before #15)
 # Words that phrase a request: 「…の事例を知りたい」, 「…しているところはどこか」,
 # 「…の方法を教えてください」 (compared as query terms: ``_frame_terms``).
 FRAME_WORDS = frozenset(
@@ -177,8 +176,7 @@ def _parse(text: str) -> QueryPlan:
         weight_of.update((raw, LIGHT_WEIGHT) for raw in main if pos_of.get(raw, "") in _LIGHT_POS)
     frame = _frame_terms(FRAME_WORDS)
     weight_of.update((raw, FRAME_WEIGHT) for raw in main if raw in frame)
-    if INTENT_TERMS_LIGHT:
-        weight_of.update((raw, INTENT_WEIGHT) for raw in main if raw in intent.words)
+    weight_of.update((raw, INTENT_WEIGHT) for raw in main if raw in intent.words)
     if len(weight_of) == len(main):  # nothing else: the intent words are the subject
         for raw in intent.words:
             weight_of.pop(raw, None)

@@ -24,10 +24,14 @@ Written so far:
   a template can be adopted onto, a cohort's sessions per phase, its roster
   with the 待機 positions, a 職員's application page, 指名 by 職員番号).
 
+- ``certification_facts``: per-staff facts for the certification engine in
+  assessments, each for a whole 団体 in one query (completed courses as bit
+  masks, hours attended, programme members and first 年度, phases, the next
+  dated session of a course for ``next_chance``, skill evidence); not
+  access-checked (its callers are).
+
 Planned modules: ``courses`` (courses, sessions, programmes, cohorts of a 団体
-for an actor; next dated session of a course or phase, for certification's
-``next_chance``), ``completion_facts`` (per-staff completed phases/courses, hours and first
-enrolment FY in a few queries, for the certification engine in assessments).
+for an actor).
 """
 
 from hagukumi.training.selectors.attendance import attendance_sheet, session_members
