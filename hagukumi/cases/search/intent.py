@@ -55,10 +55,10 @@ KIND_WORDS: dict[str, frozenset[str]] = {
     "中央省庁": frozenset({NATIONAL}),
 }
 
-_CODES = {name: codes for name, codes in REGIONS.items()}
+_CODES = dict(REGIONS)
 # Region word → prefecture codes. 中国 only as 中国地方 (see ``query_intent``).
 REGION_WORDS: dict[str, tuple[str, ...]] = {
-    **_CODES,
+    **{name: codes for name, codes in _CODES.items() if name != "中国"},  # 中国語, 中国人
     "関西": _CODES["近畿"],
     "首都圏": ("11", "12", "13", "14"),
     "北関東": ("08", "09", "10"),
