@@ -212,9 +212,7 @@ def read_text_document(text: str, *, content_hash: str) -> CaseDocument:
 
 
 def _looks_like_record(text: str) -> bool:
-    head = [
-        line.strip() for line in text[:_HEAD_CHARS].split("\n")[:_HEAD_LINES] if line.strip()
-    ]
+    head = [line.strip() for line in text[:_HEAD_CHARS].split("\n")[:_HEAD_LINES] if line.strip()]
     if not head:
         return False
     labels = {m.lastgroup for line in head if (m := _RECORD_LINE.match(line))}

@@ -49,6 +49,7 @@ from hagukumi.cases.search import (
     similar_cases,
     snippet_html,
 )
+from hagukumi.cases.search.intent import FacetSuggestion
 from hagukumi.cases.selectors import (
     BodySection,
     case_browse,
@@ -224,6 +225,15 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
+def _suggestion_link(request: HttpRequest, suggestion: FacetSuggestion) -> dict[str, Any]:
+    """A filter the query asks for (「都道府県の事例に絞り込む」) as a link: this search
+    with the filter added, from its first page."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.setlist(suggestion.field, list(suggestion.values))
+    return {"label": suggestion.label, "count": suggestion.count, "query": query.urlencode()}
+
+
 @role_required(*ALL_ROLES)
 @require_GET
 def case_search_view(request: HttpRequest) -> HttpResponse:
@@ -240,6 +250,7 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
     exhaustive = True
     rows: list[ResultRow] = []
     facets: dict[str, dict[str, int]] = {}
+    suggestions: list[dict[str, Any]] = []
     try:
         if query:
             result = case_search(
@@ -263,6 +274,7 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
             total, facets = result.total, result.facets
             exhaustive, listed = result.exhaustive, result.listed
             rows = [_hit_row(hit, query) for hit in result.hits]
+            suggestions = [_suggestion_link(request, s) for s in result.suggestions]
         else:
             browse = case_browse(
                 actor=actor, filters=filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
@@ -291,6 +303,7 @@ def case_search_view(request: HttpRequest) -> HttpResponse:
         "listed": listed,
         "page_obj": page,
         "facet_groups": _facet_groups(facets, filters),
+        "suggestions": suggestions,
         "filters": filters,
         "filtered": bool(filters),
         "error": error,

@@ -259,7 +259,10 @@ _INPUT_PROBLEMS = {
 
 
 def api_validation_message(errors: Any) -> str:
-    """One Japanese sentence for ninja's input errors: 「入力が正しくありません（limit: 100 以下…）。」"""
+    """One Japanese sentence for ninja's input errors.
+
+    For example 「入力が正しくありません（limit: 100 以下…）。」
+    """
     parts = []
     for error in list(errors or [])[:5]:
         if not isinstance(error, dict):

@@ -1149,7 +1149,9 @@ class _Heartbeat:
                             heartbeat_at=timezone.now()
                         )
                     except Exception:  # best effort: the file still beats
-                        logger.debug("heartbeat of ImportJob #%s failed", self.job_id, exc_info=True)
+                        logger.debug(
+                            "heartbeat of ImportJob #%s failed", self.job_id, exc_info=True
+                        )
         finally:
             if self._database:
                 connections.close_all()
@@ -1472,12 +1474,12 @@ __all__ = [
     "job_confirm",
     "job_execute",
     "job_heartbeat",
+    "job_is_stale",
     "job_kind",
     "job_kinds",
     "job_options",
     "job_page",
     "job_page_url",
-    "job_is_stale",
     "job_reap_if_stale",
     "job_reap_stale",
     "job_rerun",

@@ -58,7 +58,8 @@ def query_int(value: str | None, *, name: str, default: int, minimum: int, maxim
     if not text:
         return default
     digits = text.removeprefix("-")
-    if digits.isascii() and digits.isdigit() and len(digits) <= len(str(max(abs(minimum), maximum))):
+    widest = len(str(max(abs(minimum), maximum)))
+    if digits.isascii() and digits.isdigit() and len(digits) <= widest:
         number = int(text)
         if minimum <= number <= maximum:
             return number

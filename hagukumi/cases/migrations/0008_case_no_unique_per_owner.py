@@ -26,7 +26,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="case",
             constraint=models.UniqueConstraint(
-                condition=models.Q(("owner__isnull", False), models.Q(("case_no", ""), _negated=True)),
+                condition=models.Q(
+                    ("owner__isnull", False), models.Q(("case_no", ""), _negated=True)
+                ),
                 fields=("owner", "visibility", "case_no"),
                 name="case_owner_case_no_unique",
             ),
@@ -34,7 +36,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="case",
             constraint=models.UniqueConstraint(
-                condition=models.Q(("owner__isnull", True), models.Q(("case_no", ""), _negated=True)),
+                condition=models.Q(
+                    ("owner__isnull", True), models.Q(("case_no", ""), _negated=True)
+                ),
                 fields=("visibility", "case_no"),
                 name="case_system_case_no_unique",
             ),

@@ -30,9 +30,7 @@ def _large_text(target: int) -> bytes:
     size = len(parts[0].encode())
     number = 0
     while size < target:
-        block = (
-            f"研修{number}\n受講者 {rnd.randint(1, 999)}名\n時間 {rnd.randint(1, 99)}時間\n\n"
-        )
+        block = f"研修{number}\n受講者 {rnd.randint(1, 999)}名\n時間 {rnd.randint(1, 99)}時間\n\n"
         parts.append(block)
         size += len(block.encode())
         number += 1
@@ -59,5 +57,6 @@ def test_a_15_mb_text_is_read_and_split_in_bounded_memory(line_end: str) -> None
     )
     assert document.fields["title"] == "大きな事例"
     assert document.body.startswith("研修0\n")
-    assert spans and spans[-1].end == len(document.body.rstrip("\n"))
+    assert spans
+    assert spans[-1].end == len(document.body.rstrip("\n"))
     assert peak < READ_BUDGET, f"peak {peak / 1e6:.0f} MB"

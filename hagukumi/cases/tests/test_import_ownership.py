@@ -99,7 +99,9 @@ def test_own_case_is_updated_and_the_owner_sees_it_in_its_audit(importers) -> No
     a, b = importers
     first = case_import_file(actor=b, data="B町の取組\n\n本文1\n".encode(), filename="b.txt")
     case = Case.objects.get(pk=first.cases[0].case_id)
-    again = case_import_file(actor=b, data="B町の取組（改訂）\n\n本文2\n".encode(), filename="b.txt")
+    again = case_import_file(
+        actor=b, data="B町の取組（改訂）\n\n本文2\n".encode(), filename="b.txt"
+    )
     assert [(c.status, c.case_id) for c in again.cases] == [("updated", case.pk)]
     case.refresh_from_db()
     assert case.owner == b.organization

@@ -37,8 +37,12 @@ FUZZ = settings(
 @pytest.fixture
 def web(user_with_role) -> Client:  # type: ignore[no-untyped-def]
     for number, (year, title) in enumerate([("R5", "人材育成の研修"), ("2019", "研修と人材")]):
-        text = f"---\ncase_no: F-{number}\ntitle: {title}\nfiscal_year: {year}\n---\n{title}の本文。\n"
-        outcome = case_import_file(actor=Actor.system(), data=text.encode(), filename=f"{number}.md")
+        text = (
+            f"---\ncase_no: F-{number}\ntitle: {title}\nfiscal_year: {year}\n---\n{title}の本文。\n"
+        )
+        outcome = case_import_file(
+            actor=Actor.system(), data=text.encode(), filename=f"{number}.md"
+        )
         assert not outcome.failed, outcome.error
     client = Client(raise_request_exception=False)
     client.force_login(user_with_role(Role.STAFF))

@@ -6,10 +6,15 @@ on-topic digital-talent cases and pages of other fields that share their words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+from django.test import Client
+from django.utils.html import escape
 
 from hagukumi.cases.models import Case, CasePassage
 from hagukumi.cases.search import case_search, cases_reindex, ranking
@@ -20,6 +25,7 @@ from hagukumi.cases.search.profile import DESIGNATED, PREFECTURE, topic_of
 from hagukumi.cases.search.query import FRAME_WEIGHT, INTENT_WEIGHT, parse_query
 from hagukumi.cases.search.terms import join_terms, text_terms
 from hagukumi.cases.services import case_import_file, case_import_paths
+from hagukumi.core.models import Role
 from hagukumi.core.tenancy import Actor
 
 SYSTEM = Actor.system()
@@ -44,7 +50,9 @@ def docs(result) -> list[str]:  # type: ignore[no-untyped-def]
 def test_topic_needs_digital_and_talent_words() -> None:
     talent_only = join_terms(text_terms("保育士資格の取得を支援し、保育人材の確保と育成を図る。"))
     digital_only = join_terms(text_terms("RPAとAI-OCRでデータ入力を自動化し、システムを更新した。"))
-    both = join_terms(text_terms("DX推進リーダーを育成し、デジタル人材の研修とITパスポート取得を支援"))
+    both = join_terms(
+        text_terms("DX推進リーダーを育成し、デジタル人材の研修とITパスポート取得を支援")
+    )
     assert topic_of([talent_only], "人材育成・確保") == 0.0
     assert topic_of([digital_only]) == 0.0
     assert topic_of([both]) > 0.8
@@ -82,7 +90,8 @@ def test_kind_named_in_the_question_boosts_and_is_offered_as_a_filter(
 ) -> None:
     result = case_search(actor=SYSTEM, query="DX推進リーダーを育成している県はどこか")
     found = docs(result)
-    assert found.index("114") < found.index("131") and found.index("107") < found.index("131")
+    assert found.index("114") < found.index("131")
+    assert found.index("107") < found.index("131")
     assert [s.label for s in result.suggestions] == ["都道府県の事例に絞り込む"]
     suggestion = result.suggestions[0]
     assert (suggestion.field, suggestion.values) == ("org_type", ("都道府県",))
@@ -93,7 +102,8 @@ def test_kind_named_in_the_question_boosts_and_is_offered_as_a_filter(
         query="DX推進リーダーを育成している県はどこか",
         filters={"org_type": list(suggestion.values)},
     )
-    assert narrowed.suggestions == () and {"114", "107"} <= set(docs(narrowed))
+    assert narrowed.suggestions == ()
+    assert {"114", "107"} <= set(docs(narrowed))
     assert "131" not in docs(narrowed)
 
 
@@ -107,7 +117,8 @@ def test_region_named_in_the_question_boosts(library: dict[str, Case]) -> None:
 
 def test_query_intent_words() -> None:
     intent = query_intent(["dx", "推進", "リーダー", "育成", "県", "ドコ"])
-    assert intent.kinds == {PREFECTURE} and intent.words == {"県"}
+    assert intent.kinds == {PREFECTURE}
+    assert intent.words == {"県"}
     assert query_intent(["中国", "地方", "市", "研修"]).prefectures == {
         "31",
         "32",
@@ -120,14 +131,16 @@ def test_query_intent_words() -> None:
     assert len(query_intent(["九州", "沖縄"]).prefectures) == 8
     # 県と市町村: a relation between kinds, not a filter.
     relation = query_intent(["県", "市町村", "共同", "研修"])
-    assert not relation.kinds and not relation.words
+    assert not relation.kinds
+    assert not relation.words
 
 
 def test_question_words_score_lightly() -> None:
     plan = parse_query("九州の市町村でeラーニングを導入した事例")
     weights = {t.raw: t.weight for t in plan.terms if t.group >= plan.groups}
     assert weights["事例"] == FRAME_WEIGHT
-    assert weights["九州"] == INTENT_WEIGHT and weights["市町村"] == INTENT_WEIGHT
+    assert weights["九州"] == INTENT_WEIGHT
+    assert weights["市町村"] == INTENT_WEIGHT
     assert [t.raw for t in plan.terms if t.group < plan.groups][:1] == ["e-learning"]
     # A query of intent words alone keeps them as its subject.
     only = parse_query("北海道の市町村の事例")
@@ -154,8 +167,22 @@ def test_hit_passage_is_the_one_of_its_window_that_matches(db: None) -> None:
     assert not case_import_file(actor=SYSTEM, data=data, filename="window.md").failed
     case = Case.objects.get()
     units = CaseSearchUnit.objects.filter(case=case, kind="body")
-    assert units.count() == 1 and units.get().passages == case.passages.count() > 1
+    assert units.count() == 1
+    assert units.get().passages == case.passages.count() > 1
     hit = case_search(actor=SYSTEM, query="申請アプリ").hits[0]
     passage = CasePassage.objects.get(pk=hit.passage_id)
-    assert "申請アプリ" in passage.text and passage.order > 0
+    assert "申請アプリ" in passage.text
+    assert passage.order > 0
     assert "⟦申請⟧" in hit.snippet or "⟦申請アプリ⟧" in hit.snippet
+
+
+def test_search_page_links_the_suggested_filter(
+    library: dict[str, Case], client: Client, user_with_role: Callable[..., Any]
+) -> None:
+    client.force_login(user_with_role(Role.STAFF))
+    query = "DX推進リーダーを育成している県はどこか"
+    page = client.get("/cases/", {"q": query, "page": "1"}).content.decode()
+    link = "/cases/?" + urlencode({"q": query, "org_type": "都道府県"})
+    assert f'<a href="{escape(link)}">都道府県の事例に絞り込む（' in page
+    narrowed = client.get("/cases/", {"q": query, "org_type": "都道府県"}).content.decode()
+    assert "の事例に絞り込む" not in narrowed

@@ -68,14 +68,15 @@ def _killed_job(actor: Any, *names: str) -> ImportJob:
     )
     ImportJob.objects.filter(pk=job.pk).update(options={**job.options, "dry_run": False})
     claimed = job_claim()
-    assert claimed is not None and claimed.pk == job.pk
+    assert claimed is not None
+    assert claimed.pk == job.pk
     ImportJob.objects.filter(pk=job.pk).update(rows_done=500, rows_total=50001)
     claimed.refresh_from_db()
     return claimed
 
 
 def test_limits() -> None:
-    assert STALE_AFTER <= dt.timedelta(seconds=60)
+    assert dt.timedelta(seconds=60) >= STALE_AFTER
     assert jobs.HEARTBEAT_SECONDS <= 10
 
 
@@ -141,13 +142,13 @@ def test_rerun_queues_the_kept_file_once(organization, hr):  # type: ignore[no-u
     again = job_rerun(job=job, actor=actor)
     assert (again.status, again.options, again.created_by) == ("queued", job.options, hr)
     job.refresh_from_db()
-    assert job.file_path == "" and not job_status(job=job)["can_rerun"]
+    assert job.file_path == ""
+    assert not job_status(job=job)["can_rerun"]
     done = job_execute(job_claim())  # type: ignore[arg-type]
-    assert done.pk == again.pk and done.status == ImportJob.Status.SUCCEEDED
-    assert set(User.objects.filter(username__in=["r1", "r2"]).values_list("username", flat=True)) == {
-        "r1",
-        "r2",
-    }
+    assert done.pk == again.pk
+    assert done.status == ImportJob.Status.SUCCEEDED
+    made = User.objects.filter(username__in=["r1", "r2"]).values_list("username", flat=True)
+    assert set(made) == {"r1", "r2"}
     other = OrganizationFactory()
     outsider = UserFactory()
     MembershipFactory(user=outsider, organization=other, role=Role.HR)
@@ -175,7 +176,8 @@ def test_job_page_shows_the_reason_and_reruns_with_one_click(organization, hr): 
     assert MESSAGE_WORKER_GONE in page  # the page itself fails a job whose worker is gone
     assert "500 / 50001" not in page
     rerun_url = reverse("core:job_rerun", kwargs={"pk": job.pk})
-    assert f'action="{rerun_url}"' in page and "もう一度実行する" in page
+    assert f'action="{rerun_url}"' in page
+    assert "もう一度実行する" in page
     assert client.get(rerun_url).status_code == 405
     response = client.post(rerun_url)
     again = ImportJob.objects.exclude(pk=job.pk).get()

@@ -25,7 +25,7 @@ def _read(value: str):
 
 
 @pytest.mark.parametrize(
-    "value", ["\t=1+1", "\r=1+1", " =1+1", "  \t =HYPERLINK(\"x\")", "\u3000=1+1", "\n=1+1"]
+    "value", ["\t=1+1", "\r=1+1", " =1+1", '  \t =HYPERLINK("x")', "\u3000=1+1", "\n=1+1"]
 )
 def test_formula_after_leading_whitespace_is_refused(value):
     table = _read(value)

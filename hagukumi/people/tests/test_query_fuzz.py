@@ -20,9 +20,11 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/staff/"
 PAGE = "/people/search/"
 HUGE = [2**31, 2**32, 2**63, 2**64, 10**30, -(2**63) - 1]
-VALUES = st.integers(min_value=-(2**70), max_value=2**70).map(str) | st.sampled_from(
-    ["", "²", "١٢", "１２", "1e9", "-0", "9" * 5000, "\x00"]
-) | st.text(max_size=20)
+VALUES = (
+    st.integers(min_value=-(2**70), max_value=2**70).map(str)
+    | st.sampled_from(["", "²", "١٢", "１２", "1e9", "-0", "9" * 5000, "\x00"])
+    | st.text(max_size=20)
+)
 NUMBER_PARAMETERS = ("limit", "offset", "grade_min", "grade_max", "itss_min", "unit_id")
 
 
@@ -39,8 +41,9 @@ def test_huge_numbers_are_refused_in_japanese(web: Client) -> None:
         for value in HUGE:
             response = web.get(API, {name: value})
             assert response.status_code == 400, (name, value, response.status_code)
-            assert "正しくありません" in response.json()["detail"] or "指定" in (
-                response.json()["detail"]
+            assert (
+                "正しくありません" in response.json()["detail"]
+                or "指定" in (response.json()["detail"])
             )
     assert web.get(API, {"limit": 2, "offset": 1}).status_code == 200
 
