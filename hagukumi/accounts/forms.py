@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.forms import Form
 
+from hagukumi.core.forms import Form
 from hagukumi.core.user_admin.selectors import UserStatus
 
 _MB = 1024 * 1024

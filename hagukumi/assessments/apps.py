@@ -25,6 +25,7 @@ class AssessmentsConfig(AppConfig):
         register_personal_data_path("/assessments/certificates/")
 
         from hagukumi.assessments import roles
+        from hagukumi.core.models import Role
         from hagukumi.core.registries import NavItem, register_nav_item
 
         register_nav_item(
@@ -33,7 +34,8 @@ class AssessmentsConfig(AppConfig):
                 "アセスメント",
                 "assessments:sheets",
                 37,
-                frozenset(roles.READER_ROLES),
+                # 人事担当 reads these pages by link (home, profiles); its menu stays one row.
+                frozenset(roles.READER_ROLES) - {Role.HR},
             )
         )
         register_nav_item(
@@ -42,7 +44,7 @@ class AssessmentsConfig(AppConfig):
                 "認定候補",
                 "assessments:candidates",
                 38,
-                frozenset(roles.CANDIDATE_ROLES),
+                frozenset(roles.CANDIDATE_ROLES) - {Role.HR},
             )
         )
         register_nav_item(

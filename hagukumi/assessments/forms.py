@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django import forms
 
+from hagukumi.core.forms import Form
+
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d", "%Y/%m"]
 
 
@@ -18,7 +20,7 @@ class MonthInput(forms.DateInput):
         super().__init__(format="%Y-%m")
 
 
-class PracticeRecordForm(forms.Form):
+class PracticeRecordForm(Form):
     title = forms.CharField(label="件名", max_length=200)
     period_start = forms.DateField(
         label="開始月", input_formats=MONTH_FORMATS, widget=MonthInput(), help_text="例: 2026-04"

@@ -22,6 +22,7 @@ class TrainingConfig(AppConfig):
         self._register_navigation()
 
     def _register_navigation(self) -> None:
+        from hagukumi.core.models import Role
         from hagukumi.core.registries import NavItem, register_nav_item
         from hagukumi.training import roles
 
@@ -31,7 +32,8 @@ class TrainingConfig(AppConfig):
                 "研修",
                 "training:index",
                 35,
-                frozenset(roles.TRAINING_READ_ROLES),
+                # 人事担当 reads training by link (home, profiles); its menu stays one row.
+                frozenset(roles.TRAINING_READ_ROLES) - {Role.HR},
             ),
             NavItem(
                 "training-apply", "研修の申込", "training:apply", 36, frozenset(roles.APPLY_ROLES)

@@ -15,11 +15,15 @@ How it works (details in each module): index and query text go through the same
 spelling variants (``variants.py``) and ``core.japanese_text`` terms (Sudachi mode
 C units plus their mode A parts, normalized forms, canonical numbers and years),
 encoded as engine-safe tokens (``terms.py``). A case is indexed as units (title,
-metadata, one per passage). The engine (``backends.py``) only finds a bounded set
-of candidate units (``selectors.py``: selective terms, engine's own cheap rank);
-BM25F ranking with field weights, phrase matches and a coverage boost is computed
-in Python (``ranking.py``) from stored statistics (unit counts and lengths, each
-term's case frequency), so both engines rank identically. Snippets scan stored
+metadata, one per window of consecutive passages of about 800 characters) and a
+profile (``profile.py``: how much it is about digital 人材育成・確保, the kind of its
+団体, its region). The engine (``backends.py``) only finds a bounded set of
+candidate units (``selectors.py``: selective terms, engine's own cheap rank);
+BM25F ranking with field weights, phrase matches, a coverage boost and proximity,
+times the topical prior and the boosts for the 団体の属性 and region a query names
+(``intent.py``), is computed in Python (``ranking.py``) from stored statistics
+(unit counts and lengths, each term's case frequency, the profiles), so both
+engines rank identically. docs/adr/0008-search-ranking.md measures each part. Snippets scan stored
 text for the query's forms, without Sudachi (``snippets.Matcher``).
 docs/adr/0003-opensearch-backend.md explains how a third engine plugs in.
 """

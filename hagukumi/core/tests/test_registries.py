@@ -174,6 +174,7 @@ def home_panels() -> Iterator[None]:
     unregister_home_panel("test-home-hr")
 
 
+@pytest.mark.django_db  # the apps' own home panels (e.g. 新着事例) read the database
 def test_home_panels_for_roles(home_panels: None) -> None:
     keys = [p.key for p, _ in render_home_panels(actor=Actor.system())]
     assert "test-home" in keys

@@ -55,8 +55,16 @@ def test_import_staff_errors_exit_non_zero(organization, tree, tmp_path):  # typ
 
 
 def test_second_cli_run_exits_3(organization, tree, tmp_path):  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    # A live job: its worker beats (a running job without a heartbeat is reaped as stale).
     running = ImportJob.objects.create(
-        organization=organization, kind="people.staff", lane="people", status="running"
+        organization=organization,
+        kind="people.staff",
+        lane="people",
+        status="running",
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
     )
     path = tmp_path / "roster.xlsx"
     path.write_bytes(roster_file([roster_row("000001", "甲")]))
