@@ -841,3 +841,11 @@ def certification_candidates(
         },
     )
     return report
+
+
+def certification_rules_active(*, actor: Actor) -> list[CertificationRule]:
+    """The actor's 団体's active certification rules, by talent type and level."""
+    from hagukumi.core.access import scope_to_organization
+
+    rules = scope_to_organization(actor, CertificationRule.objects.filter(is_active=True))
+    return list(rules.order_by("talent_type_code", "level_code", "pk"))

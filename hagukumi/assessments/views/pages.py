@@ -40,7 +40,7 @@ from hagukumi.assessments.services import (
     certification_certify,
     window_period_label,
 )
-from hagukumi.core.access import role_required, scope_to_organization
+from hagukumi.core.access import role_required
 from hagukumi.core.errors import ApplicationError
 from hagukumi.core.tenancy import Actor
 from hagukumi.core.wareki import fiscal_year_of, format_fiscal_year
@@ -213,11 +213,9 @@ def heatmap_view(request: HttpRequest, window_pk: int) -> HttpResponse:
 
 
 def _rules(actor: Actor) -> list[CertificationRule]:
-    return list(
-        scope_to_organization(actor, CertificationRule.objects.filter(is_active=True)).order_by(
-            "talent_type_code", "level_code", "pk"
-        )
-    )
+    from hagukumi.assessments.selectors.candidates import certification_rules_active
+
+    return certification_rules_active(actor=actor)
 
 
 def _fiscal_year(text: str | None, default: int) -> int:
