@@ -96,10 +96,11 @@ def saved_search_create(
     if len(query) > MAX_QUERY_CHARS:
         raise ApplicationError(f"保存できる検索語は{MAX_QUERY_CHARS}文字までです。")
     cleaned = _clean_filters(filters)
-    mine = saved_searches(actor=actor).select_for_update()
-    if mine.filter(query=query, filters=cleaned).exists():
+    # Lock the user's rows (PostgreSQL refuses FOR UPDATE with COUNT), then decide in Python.
+    mine = list(saved_searches(actor=actor).select_for_update(of=("self",)))
+    if any(s.query == query and s.filters == cleaned for s in mine):
         raise ApplicationError("この条件はすでに保存されています。")
-    if mine.count() >= MAX_SAVED_SEARCHES:
+    if len(mine) >= MAX_SAVED_SEARCHES:
         raise ApplicationError(
             f"保存できる検索条件は{MAX_SAVED_SEARCHES}件までです。不要なものを削除してください。"
         )

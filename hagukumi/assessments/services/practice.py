@@ -125,7 +125,8 @@ def practice_record_create(
 
 def _locked(record: PracticeRecord) -> PracticeRecord:
     return (
-        PracticeRecord.objects.select_for_update()
+        # Lock the record alone: PostgreSQL cannot lock the nullable side of an outer join.
+        PracticeRecord.objects.select_for_update(of=("self",))
         .select_related("staff", "staff__unit")
         .get(pk=record.pk)
     )
