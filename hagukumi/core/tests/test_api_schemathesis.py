@@ -155,9 +155,26 @@ def _strategy(operation: Any, mode: GenerationMode, world: ApiWorld) -> Any:
     return strategies.one_of(generic, operation.as_strategy(path_parameters=known))
 
 
+@pytest.fixture
+def keep_test_connection() -> Iterator[None]:
+    """Calls through the raw WSGI app fire request_finished, whose close_old_connections
+    would close the test transaction's connection (PostgreSQL); Django's test client
+    detaches it the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("actor", ACTORS)
 def test_api_fuzz_answers_without_server_errors(
-    actor: str, api_world: ApiWorld, api_schema: Any
+    actor: str, api_world: ApiWorld, api_schema: Any, keep_test_connection: None
 ) -> None:
     credentials = _credentials_for(actor, api_world)
     checks = [check for check in CHECKS.get_all() if check.__name__ in CHECK_NAMES]
