@@ -188,6 +188,11 @@ def main() -> int:
                 issued.append((sql, params))
                 return execute(sql, params, many, context)
 
+            # The search audits its read (an INSERT under BEGIN IMMEDIATE): end any
+            # transaction the raw SQLite driver left open first.
+            raw = connection.connection
+            if raw is not None and getattr(raw, "in_transaction", False):
+                raw.commit()
             started = time.perf_counter()
             with connection.execute_wrapper(record):
                 staff_search(actor=actor, filters=filters, text=text)
