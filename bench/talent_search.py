@@ -190,9 +190,9 @@ def main() -> int:
 
             # The search audits its read (an INSERT under BEGIN IMMEDIATE): end any
             # transaction the raw SQLite driver left open first.
-            raw = connection.connection
-            if raw is not None and getattr(raw, "in_transaction", False):
-                raw.commit()
+            driver = connection.connection
+            if driver is not None and getattr(driver, "in_transaction", False):
+                driver.commit()
             started = time.perf_counter()
             with connection.execute_wrapper(record):
                 staff_search(actor=actor, filters=filters, text=text)
